@@ -1,0 +1,167 @@
+"""Settings from a TOML file, checked key by key; secrets come from the environment instead."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_FILE = "config.toml"
+
+
+class ConfigError(Exception):
+    """The configuration file is missing, unreadable or has a bad key; the message names it."""
+
+
+@dataclass(frozen=True)
+class DiscordConfig:
+    """Where slash commands are synced at start-up."""
+
+    dev_guild_id: int = 0
+    sync_global: bool = False
+
+
+@dataclass(frozen=True)
+class SolverConfig:
+    """Limits on one gradient-descent run."""
+
+    max_steps: int = 10000
+    max_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class LimitsConfig:
+    """How much work the bot accepts at once, and from one user."""
+
+    workers: int = 2
+    queue: int = 16
+    cooldown_seconds: float = 2.0
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    """The SQLite file that keeps past runs."""
+
+    path: Path = Path("data/gd-tutor.sqlite3")
+    keep_runs_per_user: int = 50
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    """The heartbeat file the bot touches and `--healthcheck` reads."""
+
+    heartbeat_path: Path = Path("data/heartbeat")
+    max_age_seconds: int = 90
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration: one section per table of the TOML file."""
+
+    discord: DiscordConfig = DiscordConfig()
+    solver: SolverConfig = SolverConfig()
+    limits: LimitsConfig = LimitsConfig()
+    storage: StorageConfig = StorageConfig()
+    health: HealthConfig = HealthConfig()
+
+
+# Lower bounds: key -> (bound, strict). Keys not listed accept any value of their type.
+_MINIMUM: dict[str, tuple[float, bool]] = {
+    "discord.dev_guild_id": (0, False),
+    "solver.max_steps": (1, False),
+    "solver.max_seconds": (0, True),
+    "limits.workers": (1, False),
+    "limits.queue": (0, False),
+    "limits.cooldown_seconds": (0, False),
+    "storage.keep_runs_per_user": (1, False),
+    "health.max_age_seconds": (1, False),
+}
+
+_EXPECTED = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+
+
+def resolve_config_path(arg: str | None) -> Path | None:
+    """The file to read: `arg` (must exist), else ./config.toml if present, else None (defaults)."""
+    if arg is not None:
+        path = Path(arg)
+        if not path.is_file():
+            raise ConfigError(f"config file not found: {path}")
+        return path
+    default = Path(DEFAULT_FILE)
+    return default if default.is_file() else None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and check `path`; None gives the built-in defaults. Raises ConfigError."""
+    if path is None:
+        return Config()
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e.strerror or e}") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path} is not valid TOML: {e}") from e
+
+    sections: dict[str, Any] = {}
+    known = {f.name: f for f in dataclasses.fields(Config)}
+    for name, table in data.items():
+        if name not in known:
+            raise ConfigError(f"unknown section '{name}' in {path}")
+        if not isinstance(table, dict):
+            raise ConfigError(f"'{name}' must be a table ([{name}]), got {_toml_type(table)}")
+        sections[name] = _section(known[name].default, name, table, path)
+    return Config(**sections)
+
+
+def _section(default: Any, section: str, table: dict[str, Any], path: Path) -> Any:
+    fields = {f.name for f in dataclasses.fields(default)}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{section}.{key}"
+        if key not in fields:
+            raise ConfigError(f"unknown key '{name}' in {path}")
+        values[key] = _value(name, value, type(getattr(default, key)))
+    return dataclasses.replace(default, **values)
+
+
+def _value(name: str, value: Any, kind: type) -> Any:
+    if issubclass(kind, Path):
+        kind = Path
+    if not _type_ok(value, kind):
+        expected = _EXPECTED[str if kind is Path else kind]
+        raise ConfigError(f"'{name}' must be {expected}, got {_toml_type(value)}")
+    if kind is Path and not value.strip():
+        raise ConfigError(f"'{name}' must not be empty")
+    if kind is float and not math.isfinite(value):
+        raise ConfigError(f"'{name}' must be a finite number, got {value}")
+    if name in _MINIMUM:
+        bound, strict = _MINIMUM[name]
+        if value < bound or (strict and value == bound):
+            raise ConfigError(f"'{name}' must be {'>' if strict else '>='} {bound}, got {value}")
+    return kind(value)
+
+
+def _type_ok(value: Any, kind: type) -> bool:
+    if kind is Path:
+        return isinstance(value, str)
+    if isinstance(value, bool):  # bool is an int in Python, but `workers = true` is a mistake
+        return kind is bool
+    if kind is float:
+        return isinstance(value, int | float)
+    return isinstance(value, kind)
+
+
+def _toml_type(value: Any) -> str:
+    kinds = {
+        bool: "boolean",
+        int: "integer",
+        float: "float",
+        str: "string",
+        dict: "table",
+        list: "array",
+    }
+    return next((t for py, t in kinds.items() if isinstance(value, py)), type(value).__name__)
