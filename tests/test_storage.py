@@ -1,0 +1,284 @@
+"""RunStore: exact round trips, pruning, lookups, restarts, threads; a real SQLite file."""
+
+import math
+import signal
+import sqlite3
+import struct
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.storage import MIGRATIONS, RunStore, RunSummary
+from solver import Hint, Iteration, Outcome, Run, Settings
+
+# Floats that a careless encoding (str(), %g, float32, REAL with rounding) would change.
+AWKWARD = [
+    0.1 + 0.2,
+    1.0399999618530273,  # float32 1.04 widened to double
+    -0.0,
+    5e-324,
+    2.2250738585072014e-308,
+    1.7976931348623157e308,
+    math.pi,
+    -1 / 3,
+    math.inf,
+    -math.inf,
+    math.nan,
+]
+
+
+def make_run(equation: str = "x**2 - 2", x0: float = 1.0, lr: float = 0.01) -> Run:
+    iterations = [
+        Iteration(
+            k=k,
+            x=value,
+            y=-value,
+            loss=value * value if math.isfinite(value) else value,
+            grad=AWKWARD[(k + 3) % len(AWKWARD)],
+            state={"exp_avg": AWKWARD[(k + 1) % len(AWKWARD)], "step": float(k + 1)},
+        )
+        for k, value in enumerate(AWKWARD)
+    ]
+    return Run(
+        settings=Settings(equation=equation, x0=x0, lr=lr, steps=11, optimizer="adam"),
+        iterations=iterations,
+        final_x=1.4142135381698608,
+        outcome=Outcome.STILL_MOVING,
+        root=math.sqrt(2),
+        hint=Hint(key="lr_too_small", lr_bound=0.5000000000000001, lr_above_bound=False),
+        seconds=0.012345678901234567,
+    )
+
+
+def bits(value: Any) -> Any:
+    """Every float replaced by its IEEE bytes, so 0.0 != -0.0; any NaN is just NaN (no sign)."""
+    if isinstance(value, float) and math.isnan(value):
+        return "nan"
+    if isinstance(value, float):
+        return ("float", struct.pack("<d", value))
+    if isinstance(value, dict):
+        return {k: bits(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [bits(v) for v in value]
+    return value
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Any:
+    s = RunStore(tmp_path / "runs.sqlite3", keep_runs_per_user=50)
+    yield s
+    s.close()
+
+
+def save(store: RunStore, run: Run, user: int = 1, channel: int = 10) -> int:
+    return store.save(run, user_id=user, guild_id=99, channel_id=channel, locale="en-US")
+
+
+def test_round_trip_keeps_every_float_bit_for_bit(store: RunStore) -> None:
+    run = make_run()
+    run_id = save(store, run)
+    stored = store.get(run_id)
+    assert stored is not None
+    assert bits(stored.run.to_dict()) == bits(run.to_dict())
+    assert stored.run.settings == run.settings
+    assert stored.run.outcome is Outcome.STILL_MOVING
+    assert stored.run.hint == run.hint
+    assert stored.run.lines() == run.lines()
+    assert math.copysign(1.0, stored.run.iterations[2].x) == -1.0  # -0.0 stayed negative
+
+
+def test_who_where_and_when_are_stored(tmp_path: Path) -> None:
+    store = RunStore(tmp_path / "runs.sqlite3", 5, clock=lambda: 1_700_000_000.25)
+    try:
+        run_id = store.save(
+            make_run(), user_id=2**63 - 1, guild_id=None, channel_id=2**62, locale="fr"
+        )
+        stored = store.get(run_id)
+    finally:
+        store.close()
+    assert stored is not None
+    assert (stored.id, stored.user_id, stored.guild_id) == (run_id, 2**63 - 1, None)
+    assert (stored.channel_id, stored.locale) == (2**62, "fr")
+    assert stored.created_at == datetime(2023, 11, 14, 22, 13, 20, 250000, tzinfo=UTC)
+
+
+def test_get_unknown_id_is_none(store: RunStore) -> None:
+    assert store.get(12345) is None
+    assert store.latest(1, 10) is None
+    assert store.recent(1) == []
+    assert store.count() == 0
+
+
+def test_pruning_keeps_each_users_newest_runs(tmp_path: Path) -> None:
+    store = RunStore(tmp_path / "runs.sqlite3", keep_runs_per_user=3)
+    try:
+        a_ids = []
+        b_ids = []
+        for i in range(5):
+            a_ids.append(save(store, make_run(equation=f"x**2 - {i}"), user=1))
+            if i < 2:
+                b_ids.append(save(store, make_run(), user=2))
+        assert store.count() == 3 + 2
+        assert [store.get(i) for i in a_ids[:2]] == [None, None]
+        kept = [store.get(i) for i in a_ids[2:]]
+        assert [s.run.settings.equation for s in kept if s] == ["x**2 - 2", "x**2 - 3", "x**2 - 4"]
+        assert all(store.get(i) is not None for i in b_ids)
+        assert [r.id for r in store.recent(1)] == a_ids[:1:-1]
+    finally:
+        store.close()
+
+
+def test_ids_are_never_reused(tmp_path: Path) -> None:
+    store = RunStore(tmp_path / "runs.sqlite3", keep_runs_per_user=1)
+    try:
+        first = save(store, make_run())
+        second = save(store, make_run())
+        assert store.get(first) is None
+        with sqlite3.connect(tmp_path / "runs.sqlite3") as other:
+            other.execute("DELETE FROM runs")
+        third = save(store, make_run())
+        assert first < second < third
+    finally:
+        store.close()
+
+
+def test_latest_is_per_user_and_channel(store: RunStore) -> None:
+    a1 = save(store, make_run(equation="a1 old"), user=1, channel=10)
+    a1_new = save(store, make_run(equation="a1 new"), user=1, channel=10)
+    save(store, make_run(equation="a2"), user=1, channel=20)
+    save(store, make_run(equation="b1"), user=2, channel=10)
+    latest = store.latest(1, 10)
+    assert latest is not None
+    assert latest.id == a1_new != a1
+    assert latest.run.settings.equation == "a1 new"
+    other = store.latest(1, 20)
+    assert other is not None and other.run.settings.equation == "a2"
+    assert store.latest(2, 20) is None
+
+
+def test_recent_lists_newest_first_with_the_settings(store: RunStore) -> None:
+    ids = [save(store, make_run(equation=f"x - {i}", x0=i + 0.1, lr=0.1 * i)) for i in range(30)]
+    save(store, make_run(), user=2)
+    summaries = store.recent(1)
+    assert len(summaries) == 25
+    assert [s.id for s in summaries] == ids[::-1][:25]
+    top = summaries[0]
+    assert top == RunSummary(
+        id=ids[-1],
+        equation="x - 29",
+        lr=0.1 * 29,
+        x0=29.1,
+        outcome=Outcome.STILL_MOVING,
+        created_at=top.created_at,
+    )
+    assert top.created_at.tzinfo is UTC
+    assert [s.id for s in store.recent(1, limit=3)] == ids[:-4:-1]
+
+
+def test_recent_reads_nan_settings_back_as_nan(store: RunStore) -> None:
+    save(store, make_run(x0=math.nan, lr=math.inf))
+    (summary,) = store.recent(1)
+    assert math.isnan(summary.x0)
+    assert summary.lr == math.inf
+
+
+def test_data_survives_close_and_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "runs.sqlite3"
+    store = RunStore(path, 50)
+    run_id = save(store, make_run())
+    store.close()
+    reopened = RunStore(path, 50)
+    try:
+        stored = reopened.get(run_id)
+        assert stored is not None
+        assert bits(stored.run.to_dict()) == bits(make_run().to_dict())
+        assert reopened.count() == 1
+        assert save(reopened, make_run()) > run_id
+    finally:
+        reopened.close()
+
+
+def test_saved_run_survives_sigkill(tmp_path: Path) -> None:
+    path = tmp_path / "runs.sqlite3"
+    child = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from bot.storage import RunStore\n"
+        "from solver import Outcome, Run, Settings\n"
+        "store = RunStore(Path(sys.argv[1]), 50)\n"
+        "run = Run(Settings(), [], 1.4142135, Outcome.CONVERGED)\n"
+        "store.save(run, user_id=7, guild_id=None, channel_id=8, locale='en-US')\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", child, str(path)], cwd=root, timeout=120)
+    assert done.returncode == -signal.SIGKILL
+    assert Path(f"{path}-wal").exists()  # never checkpointed: recovery must replay the WAL
+    store = RunStore(path, 50)
+    try:
+        latest = store.latest(7, 8)
+        assert latest is not None
+        assert latest.run.final_x == 1.4142135
+    finally:
+        store.close()
+
+
+def test_file_is_wal_with_current_schema_and_intact(store: RunStore, tmp_path: Path) -> None:
+    save(store, make_run())
+    with sqlite3.connect(tmp_path / "runs.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert db.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "runs.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(RuntimeError, match="newer than this code"):
+        RunStore(path, 50)
+
+
+def test_concurrent_saves_from_threads(tmp_path: Path) -> None:
+    store = RunStore(tmp_path / "runs.sqlite3", keep_runs_per_user=7)
+    ids: list[int] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def work(thread: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(15):
+                ids.append(save(store, make_run(equation=f"{thread}/{i}"), user=thread % 4))
+                store.recent(thread % 4)
+                store.latest(thread % 4, 10)
+        except BaseException as e:  # reported by the assertion below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert errors == []
+        assert len(ids) == len(set(ids)) == 120
+        assert store.count() == 4 * 7
+        for user in range(4):
+            assert [s.id for s in store.recent(user)] == sorted(
+                (i for i in ids if (s := store.get(i)) and s.user_id == user), reverse=True
+            )
+    finally:
+        store.close()
+    with sqlite3.connect(tmp_path / "runs.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_keep_must_be_positive(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="keep_runs_per_user"):
+        RunStore(tmp_path / "runs.sqlite3", 0)
