@@ -128,7 +128,7 @@ def _section(default: Any, section: str, table: dict[str, Any], path: Path) -> A
     return dataclasses.replace(default, **values)
 
 
-def _value(name: str, value: Any, kind: type) -> Any:
+def _value(name: str, value: Any, kind: type[Any]) -> Any:
     if issubclass(kind, Path):
         kind = Path
     if not _type_ok(value, kind):
@@ -145,7 +145,7 @@ def _value(name: str, value: Any, kind: type) -> Any:
     return kind(value)
 
 
-def _type_ok(value: Any, kind: type) -> bool:
+def _type_ok(value: Any, kind: type[Any]) -> bool:
     if kind is Path:
         return isinstance(value, str)
     if isinstance(value, bool):  # bool is an int in Python, but `workers = true` is a mistake

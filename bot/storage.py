@@ -101,8 +101,8 @@ class RunStore:
         # Python's json writes the shortest repr of each float, so it reads back exactly;
         # NaN and Infinity (diverged runs) are written as bare words that json reads back too.
         blob = json.dumps(run.to_dict(), separators=(",", ":"))
-        row = (user_id, guild_id, channel_id, locale, self._clock(), s.equation, s.x0, s.lr)
-        row += (s.steps, s.optimizer, s.dtype, run.outcome.value, blob)
+        row: tuple[object, ...] = (user_id, guild_id, channel_id, locale, self._clock())
+        row += (s.equation, s.x0, s.lr, s.steps, s.optimizer, s.dtype, run.outcome.value, blob)
         with self._lock, self._db:
             cursor = self._db.execute(
                 "INSERT INTO runs (user_id, guild_id, channel_id, locale, created_at, equation,"
@@ -146,7 +146,7 @@ class RunStore:
     def count(self) -> int:
         """How many runs are stored, all users together."""
         with self._lock:
-            return self._db.execute("SELECT count(*) FROM runs").fetchone()[0]
+            return int(self._db.execute("SELECT count(*) FROM runs").fetchone()[0])
 
     def close(self) -> None:
         """Close the database; the store cannot be used afterwards."""
