@@ -55,6 +55,12 @@ class WorkPool:
         with self._lock:
             return self._admitted - self._running
 
+    @property
+    def full(self) -> bool:
+        """True when `run` would raise Busy now (a cheap check before deferring a reply)."""
+        with self._lock:
+            return self._admitted >= self.workers + self.queue
+
     async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `fn(*args, **kwargs)` in a worker and return its result.
 

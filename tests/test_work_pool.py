@@ -52,12 +52,13 @@ async def test_busy_at_once_when_workers_and_queue_are_full(gate: Gate) -> None:
     try:
         tasks = [asyncio.create_task(pool.run(gate.job, i)) for i in range(3)]
         await until(lambda: pool.running == 2 and pool.pending == 1)
+        assert pool.full
         with pytest.raises(Busy):
             await pool.run(gate.job, 3)
         assert gate.calls == 2
         gate.open.set()
         assert await asyncio.gather(*tasks) == [0, 1, 2]
-        assert (pool.running, pool.pending) == (0, 0)
+        assert (pool.running, pool.pending, pool.full) == (0, 0, False)
         assert gate.calls == 3
         assert await pool.run(gate.job, 4) == 4
     finally:
@@ -68,9 +69,11 @@ async def test_busy_at_once_when_workers_and_queue_are_full(gate: Gate) -> None:
 async def test_queue_zero_means_only_the_workers(gate: Gate) -> None:
     pool = WorkPool(workers=1, queue=0)
     try:
+        assert not pool.full
         task = asyncio.create_task(pool.run(gate.job, 1))
         await until(lambda: pool.running == 1)
         assert pool.pending == 0
+        assert pool.full
         with pytest.raises(Busy):
             await pool.run(gate.job, 2)
         gate.open.set()
