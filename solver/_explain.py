@@ -1,0 +1,174 @@
+"""Iteration k of a run, explained with its own numbers: f(x), loss, chain rule, update."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ._equation import parse_equation
+from ._explain_text import TEXTS, fmt
+from ._run import MOMENTUM, Outcome, Run
+
+ADAM_BETAS = (0.9, 0.999)
+ADAM_EPS = 1e-8
+
+
+class IterationOutOfRange(ValueError):
+    """The run has no iteration k; `last` is the highest one it has."""
+
+    def __init__(self, k: int, last: int) -> None:
+        super().__init__(f"iteration {k} is out of range: this run has iterations 0 to {last}")
+        self.k = k
+        self.last = last
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of an explanation: a heading and its lines."""
+
+    heading: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Iteration k explained: the numbers, and the same in sections of words."""
+
+    k: int
+    last_k: int
+    lang: str
+    title: str
+    sections: tuple[Section, ...]
+    x: float
+    y: float
+    loss: float
+    dl_dy: float
+    dy_dx: float
+    chain: float
+    autograd: float
+    agrees: bool
+    x_next: float | None
+    predicted_x_next: float | None
+
+    def text(self) -> str:
+        """Plain text: the title, then each section's heading and lines."""
+        parts = [self.title]
+        for section in self.sections:
+            parts.append("")
+            parts.append(section.heading)
+            parts.extend(f"  {line}" for line in section.lines)
+        return "\n".join(parts)
+
+
+def _update_lines(run: Run, k: int, t: dict[str, str]) -> tuple[list[str], float | None]:
+    it = run.iterations[k]
+    lr, g, x = run.settings.lr, it.grad, it.x
+    name = run.settings.optimizer
+    if name == "sgd":
+        predicted = x - lr * g
+        return [t["sgd"].format(x=fmt(x), lr=fmt(lr), g=fmt(g), new=fmt(predicted))], predicted
+    if name == "momentum":
+        prev = run.iterations[k - 1].state.get("momentum_buffer") if k > 0 else None
+        buf = g if prev is None else MOMENTUM * prev + g
+        predicted = x - lr * buf
+        first = (
+            t["momentum_first"].format(g=fmt(g))
+            if prev is None
+            else t["momentum"].format(mu=MOMENTUM, prev=fmt(prev), g=fmt(g), v=fmt(buf))
+        )
+        return [
+            first,
+            t["momentum_step"].format(x=fmt(x), lr=fmt(lr), v=fmt(buf), new=fmt(predicted)),
+        ], predicted
+    beta1, beta2 = ADAM_BETAS
+    step = k + 1
+    m_prev = run.iterations[k - 1].state.get("exp_avg", 0.0) if k > 0 else 0.0
+    v_prev = run.iterations[k - 1].state.get("exp_avg_sq", 0.0) if k > 0 else 0.0
+    m = beta1 * m_prev + (1 - beta1) * g
+    v = beta2 * v_prev + (1 - beta2) * g * g
+    m_hat = m / (1 - beta1**step)
+    v_hat = v / (1 - beta2**step)
+    predicted = x - lr * m_hat / (math.sqrt(v_hat) + ADAM_EPS)
+    lines = [
+        t["adam_m"].format(prev=fmt(m_prev), g=fmt(g), m=fmt(m)),
+        t["adam_v"].format(prev=fmt(v_prev), g=fmt(g), v=fmt(v)),
+        t["adam_hat"].format(t=step, m=fmt(m), v=fmt(v), m_hat=fmt(m_hat), v_hat=fmt(v_hat)),
+        t["adam_step"].format(
+            x=fmt(x), lr=fmt(lr), m_hat=fmt(m_hat), v_hat=fmt(v_hat), new=fmt(predicted)
+        ),
+    ]
+    return lines, predicted
+
+
+def _stepped(run: Run, k: int) -> bool:
+    stopped_here = run.outcome in (Outcome.DIVERGED, Outcome.OUT_OF_DOMAIN)
+    return not (stopped_here and k == len(run.iterations) - 1)
+
+
+def explain(run: Run, k: int, lang: str = "en") -> Explanation:
+    """Explain iteration k of `run` in English ("en") or Japanese ("ja")."""
+    last = len(run.iterations) - 1
+    if not 0 <= k <= last:
+        raise IterationOutOfRange(k, last)
+    t = TEXTS["ja" if lang == "ja" else "en"]
+    eq = parse_equation(run.settings.equation)
+    it = run.iterations[k]
+    dl_dy = 2.0 * it.y
+    dy_dx = eq.slope(it.x)
+    chain = dl_dy * dy_dx
+    tol = 1e-4 if run.settings.dtype == "float32" else 1e-10
+    agrees = math.isclose(chain, it.grad, rel_tol=tol, abs_tol=tol)
+
+    sections = [
+        Section(
+            t["h_value"],
+            (
+                t["x"].format(k=k, x=fmt(it.x)),
+                t["y"].format(k=k, f=eq.f_text, x=fmt(it.x), y=fmt(it.y)),
+            ),
+        ),
+        Section(
+            t["h_loss"],
+            (
+                t["loss"].format(y=fmt(it.y), loss=fmt(it.loss)),
+                t["dl_dy"].format(y=fmt(it.y), d=fmt(dl_dy)),
+            ),
+        ),
+        Section(
+            t["h_chain"],
+            (
+                t["dy_dx"].format(formula=eq.derivative_text, x=fmt(it.x), d=fmt(dy_dx)),
+                t["chain"].format(a=fmt(dl_dy), b=fmt(dy_dx), c=fmt(chain)),
+                (t["agrees"] if agrees else t["disagrees"]).format(g=fmt(it.grad)),
+            ),
+        ),
+    ]
+    x_next: float | None = None
+    predicted: float | None = None
+    if _stepped(run, k):
+        lines, predicted = _update_lines(run, k, t)
+        x_next = run.next_x(k)
+        lines.append(t["next"].format(k1=k + 1, x=fmt(x_next)))
+        sections.append(
+            Section(t["h_update"].format(opt=t["opt_" + run.settings.optimizer]), tuple(lines))
+        )
+    else:
+        sections.append(Section(t["h_stopped"], (t["stopped_" + run.outcome.name.lower()],)))
+    title = t["title"].format(k=k, last=last, eq=eq.pretty)
+    return Explanation(
+        k,
+        last,
+        "ja" if lang == "ja" else "en",
+        title,
+        tuple(sections),
+        it.x,
+        it.y,
+        it.loss,
+        dl_dy,
+        dy_dx,
+        chain,
+        it.grad,
+        agrees,
+        x_next,
+        predicted,
+    )

@@ -1,0 +1,198 @@
+"""The article's loop: zero_grad → y = f(x) → MSELoss → backward → record → step."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from ._batch_optim import make_batch_optimizer, make_optimizer
+from ._equation import Equation, parse_equation
+from ._outcome import classify_trouble, finish_run
+from ._run import DTYPES, OPTIMIZERS, Iteration, Outcome, Run, Settings
+
+MAX_STEPS = 100_000
+MAX_BATCH = 64
+
+
+class SettingsError(ValueError):
+    """A run setting outside what the solver accepts; `code` and `params` name it for translation."""
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+@dataclass
+class Progress:
+    """Where a running solve is. The worker writes it; another thread may read it at any time."""
+
+    steps: int = 0
+    k: int = 0
+    x: float = math.nan
+    loss: float = math.nan
+
+
+def check_settings(settings: Settings) -> None:
+    """Raise SettingsError when a setting cannot make a meaningful run."""
+    if not math.isfinite(settings.x0):
+        raise SettingsError("x0_not_finite", f"x0 must be a finite number, got {settings.x0}")
+    if not math.isfinite(settings.lr) or settings.lr <= 0:
+        raise SettingsError("lr_not_positive", f"lr must be a positive number, got {settings.lr}")
+    if not 1 <= settings.steps <= MAX_STEPS:
+        raise SettingsError(
+            "steps_out_of_range",
+            f"steps must be between 1 and {MAX_STEPS}, got {settings.steps}",
+            max=MAX_STEPS,
+        )
+    if settings.optimizer not in OPTIMIZERS:
+        raise SettingsError(
+            "unknown_optimizer", f"optimizer must be one of {', '.join(OPTIMIZERS)}"
+        )
+    if settings.dtype not in DTYPES:
+        raise SettingsError("unknown_dtype", f"dtype must be one of {', '.join(DTYPES)}")
+
+
+def _optimizer_state(
+    optimizer: torch.optim.Optimizer, x: torch.Tensor, row: int
+) -> dict[str, float]:
+    state = optimizer.state.get(x)
+    if not state:
+        return {}
+    out = {}
+    for name in ("momentum_buffer", "exp_avg", "exp_avg_sq"):
+        if name in state:
+            out[name] = state[name][row].item()
+    if "step" in state:
+        out["step"] = float(state["step"])
+    return out
+
+
+def solve(
+    equation: str | Equation = "x**2 - 2",
+    x0: float = 1.0,
+    lr: float = 0.01,
+    steps: int = 100,
+    optimizer: str = "sgd",
+    dtype: str = "float32",
+    *,
+    max_seconds: float | None = None,
+    progress: Progress | None = None,
+) -> Run:
+    """Run gradient descent on f(x) = 0 exactly as the article does, with torch.optim.
+
+    Each iteration records x, y, the loss and dL/dx before the step. The run takes
+    all its steps unless x diverges or leaves f's domain, or `max_seconds` passes.
+    """
+    eq = equation if isinstance(equation, Equation) else parse_equation(equation)
+    settings = Settings(eq.text, float(x0), float(lr), int(steps), optimizer, dtype)
+    check_settings(settings)
+    started = time.monotonic()
+    deadline = started + max_seconds if max_seconds is not None else math.inf
+    progress = progress if progress is not None else Progress()
+    progress.steps = settings.steps
+
+    torch_dtype = getattr(torch, dtype)
+    x = torch.tensor([settings.x0], dtype=torch_dtype, requires_grad=True)
+    target = torch.tensor([0.0], dtype=torch_dtype)
+    loss_fn = nn.MSELoss()
+    opt = make_optimizer(optimizer, x, settings.lr)
+    iterations: list[Iteration] = []
+    trouble: Outcome | None = None
+    for k in range(settings.steps):
+        if time.monotonic() > deadline:
+            trouble = Outcome.TIMED_OUT
+            break
+        opt.zero_grad()
+        y = eq.torch(x)
+        loss = loss_fn(y, target)
+        loss.backward()
+        xv, yv, lv = x.item(), y.item(), loss.item()
+        gv = x.grad.item() if x.grad is not None else 0.0
+        progress.k, progress.x, progress.loss = k, xv, lv
+        trouble = classify_trouble(eq, xv, yv, lv, gv)
+        if trouble is not None:
+            iterations.append(Iteration(k, xv, yv, lv, gv))
+            break
+        opt.step()
+        iterations.append(Iteration(k, xv, yv, lv, gv, _optimizer_state(opt, x, 0)))
+    final_x = iterations[-1].x if trouble in (Outcome.DIVERGED, Outcome.OUT_OF_DOMAIN) else x.item()
+    return finish_run(eq, settings, iterations, final_x, trouble, time.monotonic() - started)
+
+
+def solve_batch(
+    equation: str | Equation,
+    x0s: list[float],
+    lrs: list[float],
+    steps: int = 100,
+    optimizer: str = "sgd",
+    dtype: str = "float32",
+    *,
+    max_seconds: float | None = None,
+    progress: Progress | None = None,
+) -> list[Run]:
+    """Run many (x0, lr) settings as one batched tensor through the same loop.
+
+    Row i gives the same iterations as `solve(equation, x0s[i], lrs[i], ...)`. A row
+    that diverges stops being recorded while the others go on.
+    """
+    eq = equation if isinstance(equation, Equation) else parse_equation(equation)
+    if len(x0s) != len(lrs) or not 1 <= len(x0s) <= MAX_BATCH:
+        raise SettingsError(
+            "batch_size", f"give 1 to {MAX_BATCH} settings, x0s and lrs alike", max=MAX_BATCH
+        )
+    all_settings = [
+        Settings(eq.text, float(a), float(b), int(steps), optimizer, dtype)
+        for a, b in zip(x0s, lrs, strict=True)
+    ]
+    for settings in all_settings:
+        check_settings(settings)
+    started = time.monotonic()
+    deadline = started + max_seconds if max_seconds is not None else math.inf
+    progress = progress if progress is not None else Progress()
+    progress.steps = steps
+
+    torch_dtype = getattr(torch, dtype)
+    n = len(all_settings)
+    x = torch.tensor([s.x0 for s in all_settings], dtype=torch_dtype, requires_grad=True)
+    lr_t = torch.tensor([s.lr for s in all_settings], dtype=torch.float64).to(torch_dtype)
+    target = torch.zeros(n, dtype=torch_dtype)
+    # A sum of per-row squares gives each row exactly the gradient of its own MSELoss.
+    loss_fn = nn.MSELoss(reduction="sum")
+    opt = make_batch_optimizer(optimizer, x, lr_t)
+    rows: list[list[Iteration]] = [[] for _ in range(n)]
+    troubles: list[Outcome | None] = [None] * n
+    for k in range(steps):
+        active = [i for i in range(n) if troubles[i] is None]
+        if not active:
+            break
+        if time.monotonic() > deadline:
+            for i in active:
+                troubles[i] = Outcome.TIMED_OUT
+            break
+        opt.zero_grad()
+        y = eq.torch(x)
+        loss_fn(y, target).backward()
+        with torch.no_grad():
+            losses = (y - target) ** 2
+        xs, ys, ls = x.tolist(), y.tolist(), losses.tolist()
+        gs = x.grad.tolist() if x.grad is not None else [0.0] * n
+        progress.k, progress.x, progress.loss = k, xs[active[0]], ls[active[0]]
+        for i in active:
+            troubles[i] = classify_trouble(eq, xs[i], ys[i], ls[i], gs[i])
+        opt.step()
+        for i in active:
+            state = {} if troubles[i] else _optimizer_state(opt, x, i)
+            rows[i].append(Iteration(k, xs[i], ys[i], ls[i], gs[i], state))
+    finals = x.tolist()
+    elapsed = time.monotonic() - started
+    runs = []
+    for i, settings in enumerate(all_settings):
+        stopped = troubles[i] in (Outcome.DIVERGED, Outcome.OUT_OF_DOMAIN)
+        final_x = rows[i][-1].x if stopped else finals[i]
+        runs.append(finish_run(eq, settings, rows[i], final_x, troubles[i], elapsed))
+    return runs

@@ -1,0 +1,128 @@
+"""The loop against the article's printed output, every outcome, and batched against single."""
+
+import math
+from pathlib import Path
+
+import pytest
+
+from solver import Outcome, solve, solve_batch
+from solver._loop import SettingsError
+
+GOLDEN = Path(__file__).parent / "golden" / "expected_output.txt"
+
+
+def test_default_run_prints_the_article_output_to_the_last_digit():
+    run = solve()
+    assert "\n".join(run.lines()) + "\n" == GOLDEN.read_text()
+
+
+def test_article_hand_checks():
+    run = solve()
+    assert run.iterations[0].grad == -4.0
+    assert f"{run.iterations[1].x:.7f}" == "1.0400000"
+    assert f"{run.iterations[1].grad:.7f}" == "-3.8205440"
+    assert f"{run.final_x:.7f}" == "1.4142133"
+
+
+def test_default_run_converges_to_sqrt2_within_float32():
+    run = solve()
+    assert run.outcome is Outcome.CONVERGED
+    assert run.root == pytest.approx(math.sqrt(2), abs=1e-15)
+    assert run.error == pytest.approx(abs(run.final_x - math.sqrt(2)))
+    assert run.error < 4e-7
+    assert run.hint is None
+
+
+def test_student_forms_of_the_default_give_the_article_numbers():
+    reference = solve().lines()
+    for text in ("x^2 - 2", "x^2 = 2", "x**2 = 2", "x² − 2", "x^2 − 2 = 0"):
+        assert solve(text).lines() == reference, text
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "outcome", "hint"),
+    [
+        ({"x0": 0.0}, Outcome.STUCK, "stuck"),
+        ({"lr": 0.001}, Outcome.STILL_MOVING, "more_steps"),
+        ({"lr": 0.2}, Outcome.STILL_MOVING, "oscillating"),
+        ({"lr": 1.0}, Outcome.DIVERGED, "lr_too_large"),
+        ({"equation": "log(x) = 1", "x0": -1.0}, Outcome.OUT_OF_DOMAIN, "out_of_domain"),
+        ({"equation": "sqrt(x) = 1.5", "x0": -4.0}, Outcome.OUT_OF_DOMAIN, "out_of_domain"),
+        ({"equation": "x^2 + 1"}, Outcome.STILL_MOVING, "no_real_root"),
+        ({"dtype": "float64", "steps": 400}, Outcome.CONVERGED, None),
+        ({"optimizer": "adam", "lr": 0.1, "steps": 500}, Outcome.CONVERGED, None),
+        ({"optimizer": "momentum", "steps": 300}, Outcome.CONVERGED, None),
+    ],
+)
+def test_each_outcome_with_its_hint(kwargs, outcome, hint):
+    run = solve(**kwargs)
+    assert run.outcome is outcome
+    assert (run.hint.key if run.hint else None) == hint
+
+
+def test_hint_names_the_sgd_stability_bound_at_sqrt2():
+    run = solve(lr=0.2)
+    assert run.hint is not None
+    assert run.hint.lr_bound == pytest.approx(0.125)
+    assert run.hint.lr_above_bound is True
+    assert solve(lr=0.001).hint.lr_above_bound is False
+
+
+def test_divergence_stops_early_and_keeps_the_iterations():
+    run = solve(lr=1e30)
+    assert run.outcome is Outcome.DIVERGED
+    assert 1 <= len(run.iterations) < 100
+    assert run.final_x == run.iterations[-1].x
+
+
+def test_a_run_takes_all_its_steps_unless_it_diverges():
+    assert len(solve(steps=250).iterations) == 250
+    assert len(solve(x0=0.0).iterations) == 100
+
+
+def test_out_of_domain_stops_at_the_first_bad_value():
+    run = solve("log(x) = 1", x0=-1.0)
+    assert len(run.iterations) == 1
+    assert math.isnan(run.iterations[0].y)
+
+
+def test_time_limit_stops_a_run_and_says_so():
+    run = solve(steps=100_000, max_seconds=0.05)
+    assert run.outcome is Outcome.TIMED_OUT
+    assert 0 < len(run.iterations) < 100_000
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"lr": 0.0},
+        {"lr": -1.0},
+        {"lr": math.nan},
+        {"x0": math.inf},
+        {"steps": 0},
+        {"optimizer": "rmsprop"},
+        {"dtype": "float16"},
+    ],
+)
+def test_bad_settings_raise_settings_error(kwargs):
+    with pytest.raises(SettingsError):
+        solve(**kwargs)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_batched_rows_equal_single_runs(optimizer, dtype):
+    x0s = [1.0, 1.0, 0.5, -2.0, 3.0]
+    lrs = [0.01, 0.05, 0.001, 0.02, 0.2]
+    batch = solve_batch("x^2 - 2", x0s, lrs, steps=60, optimizer=optimizer, dtype=dtype)
+    for row, x0, lr in zip(batch, x0s, lrs, strict=True):
+        single = solve("x^2 - 2", x0, lr, 60, optimizer, dtype)
+        assert row.lines() == single.lines(), (x0, lr)
+        assert row.outcome is single.outcome
+
+
+def test_batched_divergent_row_stops_while_others_go_on():
+    runs = solve_batch("x**2 - 2", [1.0, 1.0], [0.01, 5.0], steps=100)
+    assert runs[0].outcome is Outcome.CONVERGED and len(runs[0].iterations) == 100
+    assert runs[1].outcome is Outcome.DIVERGED and len(runs[1].iterations) < 100
+    assert runs[1].lines() == solve("x**2 - 2", 1.0, 5.0).lines()
