@@ -1,0 +1,68 @@
+# gd-tutor: `make run` starts it, `make test` checks it. Both create .venv when missing.
+# Installs are pinned by constraints.txt and redone only when it or pyproject.toml changes.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+PIP_INSTALL := $(PIP) install --quiet --constraint constraints.txt
+IMAGE ?= gd-tutor:latest
+ARGS ?=
+# docker when its engine answers, else podman (this machine has only docker's client).
+ENGINE ?= $(shell docker info >/dev/null 2>&1 && echo docker || (command -v podman >/dev/null 2>&1 && echo podman || echo docker))
+
+.PHONY: run test lint format bench image install install-test constraints clean
+
+run: $(VENV)/.installed ## Start the bot (DISCORD_TOKEN set, e.g. in .env) or else the console.
+	@set -a; [ ! -f .env ] || . ./.env; set +a; \
+	if [ -n "$${DISCORD_TOKEN:-}" ]; then \
+		exec $(BIN)/python -m bot $(ARGS); \
+	else \
+		echo "DISCORD_TOKEN is not set: starting the console (python -m bot --console)." >&2; \
+		exec $(BIN)/python -m bot --console $(ARGS); \
+	fi
+
+test: $(VENV)/.installed-test ## Run the test suite (the command CI runs).
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test ## ruff, ruff format --check and mypy.
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy solver bot
+
+format: $(VENV)/.installed-test ## Apply ruff's fixes and formatting.
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.installed-test ## Run every bench/*.py in turn.
+	@set -e; for f in bench/*.py; do \
+		[ -e "$$f" ] || { echo "no bench/*.py" >&2; exit 1; }; \
+		echo "== $$f"; $(BIN)/python "$$f"; \
+	done
+
+image: ## Build the container image (docker, or podman where docker has no engine).
+	$(ENGINE) build -t $(IMAGE) .
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP_INSTALL) --editable .
+	@touch $@
+
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP_INSTALL) --editable ".[test]"
+	@touch $@ $(VENV)/.installed
+
+constraints: $(VENV)/.installed-test ## Rewrite constraints.txt from what .venv has.
+	@{ echo "# Every version CI and the image install, from \`make constraints\` (pip freeze of .venv)."; \
+	  echo "# torch is pinned without its local label: 2.13.0 matches the CPU build (2.13.0+cpu)."; \
+	  $(PIP) freeze --all --exclude-editable | grep -v -i -E '^(pip|gd-tutor|gd_tutor)==' \
+	    | sed -E 's/^torch==([^+]*)\+.*/torch==\1/'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+clean: ## Remove caches and build leftovers (keeps .venv and data/).
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist *.egg-info
