@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
@@ -13,8 +15,10 @@ from . import (
     OPTIMIZERS,
     EquationError,
     IterationOutOfRange,
+    Run,
     SettingsError,
     explain,
+    hint_text,
     render_convergence,
     solve,
 )
@@ -42,6 +46,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _finite(value: float | None) -> float | None:
+    # JSON has no NaN or Infinity: a diverged run's non-finite numbers become null.
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _json_ready(run: Run) -> dict[str, object]:
+    return {
+        "equation": run.settings.equation,
+        "settings": asdict(run.settings),
+        "final_x": _finite(run.final_x),
+        "outcome": run.outcome.value,
+        "root": _finite(run.root),
+        "error": _finite(run.error),
+        "hint": hint_text(run),
+        "iterations": [
+            {
+                "k": it.k,
+                "x": _finite(it.x),
+                "y": _finite(it.y),
+                "loss": _finite(it.loss),
+                "grad": _finite(it.grad),
+            }
+            for it in run.iterations
+        ],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status (2 for bad input, with one line on stderr)."""
     args = _parser().parse_args(argv)
@@ -50,12 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.explain is not None:
             print(explain(run, args.explain, args.lang).text())
         elif args.json:
-            data = run.to_dict()
-            data["iterations"] = [
-                {"k": it["k"], "x": it["x"], "y": it["y"], "loss": it["loss"], "grad": it["grad"]}
-                for it in data["iterations"]
-            ]
-            print(json.dumps(data, allow_nan=True))
+            print(json.dumps(_json_ready(run), allow_nan=False))
         else:
             print("\n".join(run.lines()))
         if args.plot is not None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import torch
+
 from ._equation import parse_equation
 from ._explain_text import TEXTS, fmt
 from ._run import MOMENTUM, Outcome, Run
@@ -60,44 +62,51 @@ class Explanation:
         return "\n".join(parts)
 
 
-def _update_lines(run: Run, k: int, t: dict[str, str]) -> tuple[list[str], float | None]:
+def _update_lines(run: Run, k: int, t: dict[str, str]) -> tuple[list[str], float]:
+    # The update redone with torch's own ops in the run's dtype, so every digit shown is
+    # the one optimizer.step() computed.
+    dtype = getattr(torch, run.settings.dtype)
+
+    def tensor(value: float) -> torch.Tensor:
+        return torch.tensor(value, dtype=dtype)
+
     it = run.iterations[k]
-    lr, g, x = run.settings.lr, it.grad, it.x
+    lr, g, x = run.settings.lr, tensor(it.grad), tensor(it.x)
+    prev = run.iterations[k - 1].state if k > 0 else {}
     name = run.settings.optimizer
     if name == "sgd":
-        predicted = x - lr * g
-        return [t["sgd"].format(x=fmt(x), lr=fmt(lr), g=fmt(g), new=fmt(predicted))], predicted
+        new = x.add(g, alpha=-lr).item()
+        return [t["sgd"].format(x=fmt(it.x), lr=fmt(lr), g=fmt(it.grad), new=fmt(new))], new
     if name == "momentum":
-        prev = run.iterations[k - 1].state.get("momentum_buffer") if k > 0 else None
-        buf = g if prev is None else MOMENTUM * prev + g
-        predicted = x - lr * buf
-        first = (
-            t["momentum_first"].format(g=fmt(g))
-            if prev is None
-            else t["momentum"].format(mu=MOMENTUM, prev=fmt(prev), g=fmt(g), v=fmt(buf))
-        )
-        return [
-            first,
-            t["momentum_step"].format(x=fmt(x), lr=fmt(lr), v=fmt(buf), new=fmt(predicted)),
-        ], predicted
+        if "momentum_buffer" in prev:
+            buf = tensor(prev["momentum_buffer"]).mul(MOMENTUM).add(g)
+            first = t["momentum"].format(
+                mu=MOMENTUM, prev=fmt(prev["momentum_buffer"]), g=fmt(it.grad), v=fmt(buf.item())
+            )
+        else:
+            buf = g.clone()
+            first = t["momentum_first"].format(g=fmt(it.grad))
+        new = x.add(buf, alpha=-lr).item()
+        step = t["momentum_step"].format(x=fmt(it.x), lr=fmt(lr), v=fmt(buf.item()), new=fmt(new))
+        return [first, step], new
     beta1, beta2 = ADAM_BETAS
-    step = k + 1
-    m_prev = run.iterations[k - 1].state.get("exp_avg", 0.0) if k > 0 else 0.0
-    v_prev = run.iterations[k - 1].state.get("exp_avg_sq", 0.0) if k > 0 else 0.0
-    m = beta1 * m_prev + (1 - beta1) * g
-    v = beta2 * v_prev + (1 - beta2) * g * g
-    m_hat = m / (1 - beta1**step)
-    v_hat = v / (1 - beta2**step)
-    predicted = x - lr * m_hat / (math.sqrt(v_hat) + ADAM_EPS)
+    step_no = k + 1
+    m_prev, v_prev = prev.get("exp_avg", 0.0), prev.get("exp_avg_sq", 0.0)
+    m = tensor(m_prev).lerp(g, 1 - beta1)
+    v = tensor(v_prev).mul(beta2).addcmul(g, g, value=1 - beta2)
+    bias1, bias2 = 1 - beta1**step_no, 1 - beta2**step_no
+    denom = (v.sqrt() / bias2**0.5).add(ADAM_EPS)
+    new = x.addcdiv(m, denom, value=-lr / bias1).item()
+    m_hat, v_hat = m.item() / bias1, v.item() / bias2
     lines = [
-        t["adam_m"].format(prev=fmt(m_prev), g=fmt(g), m=fmt(m)),
-        t["adam_v"].format(prev=fmt(v_prev), g=fmt(g), v=fmt(v)),
-        t["adam_hat"].format(t=step, m=fmt(m), v=fmt(v), m_hat=fmt(m_hat), v_hat=fmt(v_hat)),
+        t["adam_m"].format(prev=fmt(m_prev), g=fmt(it.grad), m=fmt(m.item())),
+        t["adam_v"].format(prev=fmt(v_prev), g=fmt(it.grad), v=fmt(v.item())),
+        t["adam_hat"].format(t=step_no, m_hat=fmt(m_hat), v_hat=fmt(v_hat)),
         t["adam_step"].format(
-            x=fmt(x), lr=fmt(lr), m_hat=fmt(m_hat), v_hat=fmt(v_hat), new=fmt(predicted)
+            x=fmt(it.x), lr=fmt(lr), m_hat=fmt(m_hat), v_hat=fmt(v_hat), new=fmt(new)
         ),
     ]
-    return lines, predicted
+    return lines, new
 
 
 def _stepped(run: Run, k: int) -> bool:
@@ -113,9 +122,10 @@ def explain(run: Run, k: int, lang: str = "en") -> Explanation:
     t = TEXTS["ja" if lang == "ja" else "en"]
     eq = parse_equation(run.settings.equation)
     it = run.iterations[k]
-    dl_dy = 2.0 * it.y
-    dy_dx = eq.slope(it.x)
-    chain = dl_dy * dy_dx
+    dtype = getattr(torch, run.settings.dtype)
+    dl_dy_t = 2 * (torch.tensor(it.y, dtype=dtype) - 0)
+    dy_dx_t = torch.tensor(eq.slope(it.x), dtype=dtype)
+    dl_dy, dy_dx, chain = dl_dy_t.item(), dy_dx_t.item(), (dl_dy_t * dy_dx_t).item()
     tol = 1e-4 if run.settings.dtype == "float32" else 1e-10
     agrees = math.isclose(chain, it.grad, rel_tol=tol, abs_tol=tol)
 

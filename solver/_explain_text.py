@@ -40,7 +40,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "adam_v": "v ← 0.999 · v + 0.001 · g² = 0.999 · {prev} + 0.001 · ({g})² = {v}",
         "adam_hat": "bias corrections at t = {t}: m̂ = m / (1 − 0.9^{t}) = {m_hat}, "
         "v̂ = v / (1 − 0.999^{t}) = {v_hat}",
-        "adam_step": "x ← x − lr · m̂ / (√v̂ + 1e-8) = {x} − {lr} · {m_hat} / (√{v_hat} + 1e-8) = {new}",
+        "adam_step": "x ← x − lr · m̂ / (√v̂ + 1e-8) = {x} − {lr} · ({m_hat}) / (√{v_hat} + 1e-8) = {new}",
         "next": "torch's optimizer.step() gave x_{k1} = {x}",
         "h_stopped": "④ No update",
         "stopped_diverged": "The run stopped here: the numbers overflowed, so no step was taken.",
@@ -72,7 +72,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "adam_v": "v ← 0.999 · v + 0.001 · g² = 0.999 · {prev} + 0.001 · ({g})² = {v}",
         "adam_hat": "t = {t} のバイアス補正：m̂ = m / (1 − 0.9^{t}) = {m_hat}、"
         "v̂ = v / (1 − 0.999^{t}) = {v_hat}",
-        "adam_step": "x ← x − 学習率 · m̂ / (√v̂ + 1e-8) = {x} − {lr} · {m_hat} / (√{v_hat} + 1e-8) = {new}",
+        "adam_step": "x ← x − 学習率 · m̂ / (√v̂ + 1e-8) = {x} − {lr} · ({m_hat}) / (√{v_hat} + 1e-8) = {new}",
         "next": "torch の optimizer.step() による x_{k1} = {x}",
         "h_stopped": "④ 更新なし",
         "stopped_diverged": "ここで停止しました：数値があふれたため、更新していません。",

@@ -97,7 +97,9 @@ def finish_run(
     seconds: float,
 ) -> Run:
     """Attach the outcome, the nearest root and the hint to a finished loop."""
-    root = nearest_root(eq, final_x, fallback=settings.x0)
+    # A diverged x is far from everything: the root that matters is the one near the start.
+    near = settings.x0 if trouble is Outcome.DIVERGED else final_x
+    root = nearest_root(eq, near, fallback=settings.x0)
     if trouble is not None:
         outcome = trouble
     elif not iterations:
