@@ -1,0 +1,271 @@
+"""The equation language: what students type, what is refused, and the article's golden run."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import sympy
+import torch
+from torch import nn, optim
+
+from solver._equation import Equation, EquationError, parse_equation
+
+EXPECTED = Path("/work/shared/seed/expected_output.txt")
+X = sympy.Symbol("x", real=True)
+
+# text, pretty, reference f in float64, points to check
+ACCEPT = [
+    ("x**2 - 2", "x² − 2", lambda x: x**2 - 2, [1.0, -3.0]),
+    ("x^2 - 2", "x² − 2", lambda x: x**2 - 2, [1.0, 0.5]),
+    ("x^2 = 2", "x² = 2", lambda x: x**2 - 2, [1.0, 2.5]),
+    ("2x + 1 = 0", "2x + 1 = 0", lambda x: 2 * x + 1, [1.0, -4.0]),
+    ("(x-1)(x+3)", "(x − 1)(x + 3)", lambda x: (x - 1) * (x + 3), [0.0, 2.0]),
+    ("sin(x) = 0.5", "sin(x) = 0.5", lambda x: math.sin(x) - 0.5, [1.0, -2.0]),
+    ("cos(x) = x", "cos(x) = x", lambda x: math.cos(x) - x, [0.3, 2.0]),
+    ("exp(-x) = x", "exp(−x) = x", lambda x: math.exp(-x) - x, [0.5, -1.0]),
+    ("sqrt(x) = 1.5", "sqrt(x) = 1.5", lambda x: math.sqrt(x) - 1.5, [0.5, 4.0]),
+    ("log(x) = 1", "log(x) = 1", lambda x: math.log(x) - 1, [0.5, 3.0]),
+    ("ln(x) = 1", "log(x) = 1", lambda x: math.log(x) - 1, [2.0]),
+    ("x^3 - 2x - 5", "x³ − 2x − 5", lambda x: x**3 - 2 * x - 5, [2.0, -1.5]),
+    ("abs(x) = 2", "abs(x) = 2", lambda x: abs(x) - 2, [-1.5, 2.5]),
+    ("2^x = 8", "2^x = 8", lambda x: 2**x - 8, [1.0, 3.5]),
+    ("e^x = 2", "e^x = 2", lambda x: math.exp(x) - 2, [0.0, 1.5]),
+    ("pi*x = 1", "π·x = 1", lambda x: math.pi * x - 1, [1.0, -2.0]),
+    ("x² − 2", "x² − 2", lambda x: x**2 - 2, [1.0, 3.0]),
+    ("x³ = 8", "x³ = 8", lambda x: x**3 - 8, [1.0, 2.5]),
+    ("3×x − 1", "3x − 1", lambda x: 3 * x - 1, [1.0]),
+    ("2·x = 1", "2x = 1", lambda x: 2 * x - 1, [1.0]),
+    ("-x^2 + 4", "−x² + 4", lambda x: -(x**2) + 4, [3.0, -1.0]),
+    ("x = 2^3^2", "x = 2^(3²)", lambda x: x - 512, [512.0, 1.0]),
+    ("x(x+1) = 2", "x(x + 1) = 2", lambda x: x * (x + 1) - 2, [1.0, -3.0]),
+    ("2sin(x) = 1", "2sin(x) = 1", lambda x: 2 * math.sin(x) - 1, [0.5]),
+    ("2pi x = 1", "2π·x = 1", lambda x: 2 * math.pi * x - 1, [0.25]),
+    ("x^-1 = 2", "x⁻¹ = 2", lambda x: 1 / x - 2, [0.5, 4.0]),
+    ("1e-3x = 1", "1e-3·x = 1", lambda x: 0.001 * x - 1, [1000.0, 2.0]),
+    ("tanh(x) = 0.5", "tanh(x) = 0.5", lambda x: math.tanh(x) - 0.5, [0.2, -1.0]),
+    ("tan(x) = 1", "tan(x) = 1", lambda x: math.tan(x) - 1, [0.2, 1.0]),
+    ("x/(x+1) = 0.25", "x/(x + 1) = 0.25", lambda x: x / (x + 1) - 0.25, [0.5, 3.0]),
+    ("X^2 = 2", "x² = 2", lambda x: x**2 - 2, [1.0]),
+    ("ｘ＾２ ＝ ２", "x² = 2", lambda x: x**2 - 2, [1.0]),
+    ("Sin(x) + .5 = 0", "sin(x) + .5 = 0", lambda x: math.sin(x) + 0.5, [1.0]),
+    ("x^x = 2", "x^x = 2", lambda x: x**x - 2, [1.5, 0.5]),
+    ("0 = x - 1", "0 = x − 1", lambda x: 0 - (x - 1), [3.0]),
+]
+
+
+def autograd_slope(eq: Equation, x: float) -> float:
+    t = torch.tensor([x], dtype=torch.float64, requires_grad=True)
+    eq.torch(t).sum().backward()
+    assert t.grad is not None
+    return t.grad.item()
+
+
+@pytest.mark.parametrize(("text", "pretty", "ref", "points"), ACCEPT)
+def test_accepted_forms_compute_f_and_its_slope(text, pretty, ref, points):
+    eq = parse_equation(text)
+    assert eq.text == text
+    assert eq.pretty == pretty
+    for x in points:
+        expected = ref(x)
+        assert eq.value(x) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+        t = torch.tensor([x], dtype=torch.float64)
+        assert eq.torch(t).item() == pytest.approx(expected, rel=1e-12, abs=1e-12)
+        assert float(eq.sympy.subs(X, x)) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+        slope = autograd_slope(eq, x)
+        assert eq.slope(x) == pytest.approx(slope, rel=1e-9, abs=1e-12)
+        assert float(eq.derivative.subs(X, x)) == pytest.approx(slope, rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("text", "derivative_text"),
+    [
+        ("x^2 - 2", "2x"),
+        ("x^3 - 2x - 5", "3x² − 2"),
+        ("sin(x) = 0.5", "cos(x)"),
+        ("2^x = 8", "2^x·log(2)"),
+        ("pi*x = 1", "π"),
+        ("0.5x^2", "x"),
+        ("x^-2 = 4", "−2/x³"),
+        ("exp(-x) = x", "−1 − exp(−x)"),
+    ],
+)
+def test_derivative_text_is_readable(text, derivative_text):
+    assert parse_equation(text).derivative_text == derivative_text
+
+
+def test_sympy_expression_and_derivative():
+    eq = parse_equation("x^2 = 2")
+    assert eq.sympy == X**2 - 2
+    assert eq.derivative == 2 * X
+    assert parse_equation("sin(x) = 0.5").sympy == sympy.sin(X) - sympy.Float(0.5)
+
+
+def run_article(eq: Equation) -> str:
+    """The article's program, with `x**2 - 2` replaced by eq.torch(x)."""
+    x = torch.tensor([1.0], requires_grad=True)
+    loss = nn.MSELoss()
+    optimizer = optim.SGD([x], lr=0.01)
+    target = torch.tensor([0.0])
+    lines = []
+    for k in range(100):
+        optimizer.zero_grad()
+        y = eq.torch(x)
+        loss(y, target).backward()
+        assert x.grad is not None
+        lines.append(f"{k}: x={x.item():.7f}, y={y.item():.7f}, dL/dx={x.grad.item():.7f}")
+        optimizer.step()
+    lines.append(f"x={x.item():.7f}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("text", ["x**2 - 2", "x^2 - 2", "x^2 = 2", "x² − 2", "x^2 - 2 = 0"])
+def test_golden_float32_run_matches_the_article(text):
+    assert run_article(parse_equation(text)) == EXPECTED.read_text()
+
+
+def test_torch_graph_is_the_articles_bit_for_bit():
+    eq = parse_equation("x^2 = 2")
+    xs = torch.linspace(-3, 3, 1001, dtype=torch.float32).requires_grad_()
+    ys = torch.linspace(-3, 3, 1001, dtype=torch.float32).requires_grad_()
+    (eq.torch(xs) ** 2).sum().backward()
+    ((ys**2 - 2) ** 2).sum().backward()
+    assert torch.equal(eq.torch(xs), ys**2 - 2)
+    assert torch.equal(xs.grad, ys.grad)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_torch_works_batched_and_keeps_dtype(dtype):
+    eq = parse_equation("2sin(x) + x^2 = e^x / 3")
+    xs = torch.tensor([-1.0, 0.0, 0.5, 2.0], dtype=dtype)
+    ys = eq.torch(xs)
+    assert ys.dtype == dtype and ys.shape == xs.shape
+    for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
+        assert y == pytest.approx(eq.value(x), rel=1e-6 if dtype == torch.float32 else 1e-12)
+    grid = eq.torch(xs.reshape(2, 2))
+    assert grid.shape == (2, 2)
+
+
+def test_value_and_slope_give_nan_outside_the_domain():
+    eq = parse_equation("log(x) = 1")
+    assert math.isnan(eq.value(-1.0)) and math.isnan(eq.slope(-1.0))
+    assert math.isnan(parse_equation("sqrt(x) = 2").value(-4.0))
+    assert parse_equation("exp(x) = 2").value(1000.0) == math.inf
+    assert math.isnan(parse_equation("x^0.5 = 1").value(-2.0))
+
+
+@pytest.mark.parametrize(
+    ("text", "coeffs"),
+    [
+        ("x^2 = 2", [1.0, 0.0, -2.0]),
+        ("(x-1)(x+3)", [1.0, 2.0, -3.0]),
+        ("x^3 - 2x - 5", [1.0, 0.0, -2.0, -5.0]),
+        ("2x + 1 = 0", [2.0, 1.0]),
+        ("x/2 = 3", [0.5, -3.0]),
+        ("(x+1)^2 = x^2", [2.0, 1.0]),
+        ("(x+1)^12", [float(math.comb(12, k)) for k in range(13)]),
+        ("pi*x = 1", [math.pi, -1.0]),
+    ],
+)
+def test_polynomial_coefficients(text, coeffs):
+    eq = parse_equation(text)
+    assert eq.is_polynomial
+    assert eq.polynomial_coeffs() == pytest.approx(coeffs)
+
+
+@pytest.mark.parametrize("text", ["x^13", "(x+1)^7 (x-1)^6", "sin(x)", "1/x", "x^0.5", "2^x"])
+def test_not_polynomial(text):
+    eq = parse_equation(text)
+    assert not eq.is_polynomial
+    with pytest.raises(ValueError):
+        eq.polynomial_coeffs()
+
+
+# text, code, column
+REJECT = [
+    ("", "empty", None),
+    ("   ", "empty", None),
+    ("y", "unknown_name", 1),
+    ("x + y = 1", "unknown_name", 5),
+    ("sinh(x)", "unknown_function", 1),
+    ("\u0445^2 - 2", "lookalike", 1),
+    ("2 = 3", "no_variable", None),
+    ("pi", "no_variable", None),
+    ("x" * 201, "too_long", None),
+    ("(x+1", "unbalanced", 1),
+    ("x+1)", "unbalanced", 4),
+    ("x +", "unexpected_end", 4),
+    ("sin x", "needs_parentheses", 1),
+    ("sin^2(x)", "needs_parentheses", 1),
+    ("x^2 =", "empty_side", 5),
+    ("= 2", "empty_side", 1),
+    ("x = 1 = 2", "too_many_equals", 7),
+    ("x == 2", "too_many_equals", 4),
+    ("x 2", "missing_operator", 3),
+    ("x2", "missing_operator", 2),
+    ("(x)3", "missing_operator", 4),
+    ("1.2.3x", "bad_number", 1),
+    ("1e309x", "too_large", 1),
+    ("[x]", "bracket", 1),
+    ("|x| = 1", "abs_bars", 1),
+    ("1.5e2.5x", "bad_number", 1),
+    ("x + 1" + "0" * 40, "number_too_long", 5),
+    ("x*9**9**9", "exponent_too_large", 4),
+    ("x^1000", "exponent_too_large", 2),
+    ("x*2^2^2^2^2^2", "exponent_too_large", 6),
+    ("(9^99)^99 x", "too_large", 7),
+    ("(x+1)^60 (x-1)^60", "degree_too_high", 10),
+    ("x/0", "division_by_zero", 2),
+    ("x/(1-1)", "division_by_zero", 2),
+    ("log(-1) + x", "undefined", 1),
+    ("x/sin(pi)", "no_value", None),
+    ("x, 2", "decimal_comma", 2),
+    ("x\u202e = 1", "invisible_char", 2),
+    ("x\x00", "invisible_char", 2),
+    ("x_1", "unexpected_char", 2),
+    ("(" * 25 + "x" + ")" * 25, "too_deep", 21),
+    ("x ** * 2", "unexpected_token", 6),
+    ("()", "unexpected_token", 2),
+    ("(x = 1)", "unexpected_token", 4),
+    ("x^^2", "unexpected_token", 3),
+    ("x^" * 16 + "x", "too_complex", 8),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "column"), REJECT)
+def test_rejected_with_code_and_column(text, code, column):
+    with pytest.raises(EquationError) as caught:
+        parse_equation(text)
+    error = caught.value
+    assert isinstance(error, ValueError)
+    assert (error.code, error.column) == (code, column)
+    assert error.params["column"] == column
+    if column is not None:
+        assert f"column {column}" in str(error)
+
+
+def test_messages_say_what_is_wrong():
+    with pytest.raises(EquationError, match=r"unknown name 'y' at column 1 — use x"):
+        parse_equation("y")
+    with pytest.raises(EquationError, match=r"CYRILLIC SMALL LETTER HA, not the Latin letter x"):
+        parse_equation("\u0445 = 1")
+    with pytest.raises(EquationError, match="no x"):
+        parse_equation("2 = 3")
+    with pytest.raises(EquationError) as caught:
+        parse_equation("x\u202e")
+    assert "\u202e" not in str(caught.value) and "U+202E" in str(caught.value)
+    assert caught.value.params["codepoint"] == "U+202E"
+    with pytest.raises(EquationError) as caught:
+        parse_equation("x" * 10_000)
+    assert caught.value.params == {"column": None, "length": 10_000, "limit": 200}
+
+
+def test_non_text_is_refused():
+    with pytest.raises(EquationError):
+        parse_equation(None)  # type: ignore[arg-type]
+
+
+def test_equations_compare_by_text_and_are_cached():
+    assert parse_equation("x^2 = 2") is parse_equation("x^2 = 2")
+    assert parse_equation("x^2 = 2") != parse_equation("x^2 - 2")
