@@ -13,10 +13,10 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
-import sympy
+import sympy  # type: ignore[import-untyped]
 import torch
 from sympy import Expr
 
@@ -110,8 +110,8 @@ def _dual(node: Node, x: np.float64) -> tuple[np.float64, np.float64]:
         return a / b, (da - a / b * db) / b
     if node.args[1].value is not None:  # x^p
         return a**b, b * a ** (b - 1) * da
-    if node.args[0].value is not None:  # p^x
-        return a**b, a**b * np.log(a) * db
+    if node.args[0].value is not None:  # p^x; torch also takes 0^x to have slope 0
+        return a**b, np.float64(0.0) if a == 0 else a**b * np.log(a) * db
     return a**b, a**b * (db * np.log(a) + b * da / a)
 
 
@@ -259,7 +259,7 @@ class Equation:
 
     def torch(self, x: torch.Tensor) -> torch.Tensor:
         """f(x) elementwise with torch ops, any shape and dtype, differentiable."""
-        return _torch(self._tree, x)
+        return cast(torch.Tensor, _torch(self._tree, x))
 
     def value(self, x: float) -> float:
         """f(x) in float64; nan or inf outside the domain, never an exception."""

@@ -36,7 +36,7 @@ _BINARY["^"] = math.pow
 _PLAIN = str.maketrans("\u2212\u2013\u00d7\u00b7\u22c5\u2219\u00f7\u00a0\u3000", "--****/  ")
 _PLAIN.update({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)})
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-_LOOKALIKES = {"х": "x", "Х": "x", "χ": "x", "ⅹ": "x", "ҳ": "x", "е": "e", "Е": "e"}
+_LOOKALIKES = {"х": "x", "Х": "x", "χ": "x", "ⅹ": "x", "ҳ": "x", "𝑥": "x", "е": "e", "Е": "e"}
 _CHAR_CODES = {",": "decimal_comma", "[": "bracket", "]": "bracket", "{": "bracket"}
 _CHAR_CODES.update({"}": "bracket", "|": "abs_bars"})
 _TOKEN = re.compile(
@@ -119,7 +119,7 @@ def _bad_char(ch: str, column: int) -> EquationError:
     if ch in _LOOKALIKES:
         return EquationError("lookalike", column, char=ch, name=name, looks_like=_LOOKALIKES[ch])
     codepoint = f"U+{ord(ch):04X}"
-    if unicodedata.category(ch)[0] in "CZ":  # invisible: never echo it
+    if unicodedata.category(ch)[0] in "CZM":  # invisible or combining: never echo it
         return EquationError("invisible_char", column, codepoint=codepoint, name=name)
     code = _CHAR_CODES.get(ch, "unexpected_char")
     return EquationError(code, column, char=ch, codepoint=codepoint, name=name)
@@ -186,7 +186,7 @@ def _fold(op: str, args: tuple[Node, ...], column: int) -> float | None:
         value = math.inf
     if not math.isfinite(value) or abs(value) > MAX_CONSTANT:
         raise EquationError("too_large", column, limit=MAX_CONSTANT)
-    return value
+    return float(value)
 
 
 def _degree(op: str, args: tuple[Node, ...]) -> int:

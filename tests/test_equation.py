@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import sys
+import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
 import sympy
 import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from torch import nn, optim
 
-from solver._equation import Equation, EquationError, parse_equation
+from solver._equation import Equation, EquationError, _parse_cached, parse_equation
+from solver._equation_parser import MESSAGES
 
 EXPECTED = Path("/work/shared/seed/expected_output.txt")
 X = sympy.Symbol("x", real=True)
@@ -269,3 +276,183 @@ def test_non_text_is_refused():
 def test_equations_compare_by_text_and_are_cached():
     assert parse_equation("x^2 = 2") is parse_equation("x^2 = 2")
     assert parse_equation("x^2 = 2") != parse_equation("x^2 - 2")
+
+
+def test_f_text_shows_lhs_minus_rhs():
+    assert parse_equation("x^2 - 2").f_text == "x² − 2"
+    assert parse_equation("x^2 = 2").f_text == "x² − 2"
+    assert parse_equation("cos(x) = x").f_text == "−x + cos(x)"
+
+
+# --- hostile input: only Equation or EquationError, fast, no code run, bounded memory ---
+
+LIMIT_SECONDS = 0.05  # the issue's bound per string, parse and use of the Equation included
+ALPHABET = [
+    *"x0129.e()+-*/^= ", "**", "pi", "sin", "cos", "tan", "exp", "log", "ln", "sqrt", "abs",
+    "tanh", "²", "³", "⁻¹", "−", "×", "·", "π", "1e5", "1e-3", "х", "ｘ", "\u202e", "\x00", ",",
+]  # fmt: skip
+
+
+def _load_corpus() -> list[str]:
+    spec = importlib.util.spec_from_file_location(
+        "hostile", Path(__file__).with_name("hostile_equations.py")
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.HOSTILE)
+
+
+HOSTILE = _load_corpus()
+
+
+def use(eq: Equation) -> None:
+    """Everything the solver and the bot do with an Equation."""
+    xs = torch.tensor([-1.5, 0.5, 2.0], requires_grad=True)
+    eq.torch(xs).sum().backward()
+    eq.torch(torch.tensor([0.7], dtype=torch.float64))
+    for x in (-2.0, 0.0, 0.5, 3.0, 1e300, math.nan):
+        assert isinstance(eq.value(x), float) and isinstance(eq.slope(x), float)
+    assert len(str(eq.sympy)) < 2_000 and len(str(eq.derivative)) < 20_000
+    assert len(eq.pretty) < 400 and len(eq.derivative_text) <= 400 and eq.f_text
+    if eq.is_polynomial:
+        assert 1 <= len(eq.polynomial_coeffs()) <= 13
+
+
+def parse_and_use(text: str) -> tuple[Equation | EquationError, float]:
+    """Parse without the cache and use the result; seconds taken, the best of two tries."""
+    best, result = math.inf, None
+    for _ in range(2):
+        _parse_cached.cache_clear()
+        start = time.perf_counter()
+        try:
+            result = parse_equation(text)
+            use(result)
+        except EquationError as error:
+            result = error
+        best = min(best, time.perf_counter() - start)
+        if best < LIMIT_SECONDS:
+            break
+    assert result is not None
+    if isinstance(result, EquationError):
+        assert result.code != "internal", repr(result.__cause__)
+        assert result.code in MESSAGES and str(result)
+    return result, best
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_up():
+    parse_and_use("sin(x)^2 + 2^x/log(x) - sqrt(abs(x)) = tanh(x) + e^x")
+
+
+def test_hostile_corpus_is_safe_and_fast(tmp_path):
+    assert len(HOSTILE) >= 100
+    canary = tmp_path / "CANARY"
+    worst = max(parse_and_use(text.replace("{canary}", str(canary)))[1] for text in HOSTILE)
+    assert worst < LIMIT_SECONDS
+    assert not canary.exists()
+
+
+def test_hostile_corpus_mostly_refused_with_reasons():
+    codes = {}
+    for text in HOSTILE:
+        result, _ = parse_and_use(text)
+        codes[text] = result.code if isinstance(result, EquationError) else "ok"
+    assert codes["9**9**9"] == "exponent_too_large"
+    assert codes["((9**9)**9999)**9999"] == "exponent_too_large"
+    assert codes["1e309"] == "too_large"
+    assert codes["1" + "0" * 300] == "too_long"
+    assert codes["(" * 5000 + "x" + ")" * 5000] == "too_long"
+    assert codes["(" * 99 + "x" + ")" * 99] == "too_deep"
+    assert codes["__import__('os').system('touch {canary}')"] == "unexpected_char"
+    assert codes["\u0445^2 - 2"] == "lookalike"
+    assert codes["\uff58^2 - 2"] == "ok"
+    assert sum(code == "ok" for code in codes.values()) < len(HOSTILE) // 4
+
+
+_AUDITED: list[tuple[str, tuple]] = []
+_AUDITING = False
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _AUDITING and event in ("exec", "compile", "os.system", "subprocess.Popen", "open"):
+        _AUDITED.append((event, args))
+
+
+def test_no_code_is_compiled_or_run_for_user_text(tmp_path):
+    global _AUDITING
+    texts = [t.replace("{canary}", str(tmp_path / "CANARY")) for t in HOSTILE]
+    texts += [text for text, *_ in ACCEPT]
+    for text in texts:  # first pass: any lazy imports happen here
+        parse_and_use(text)
+    sys.addaudithook(_audit)
+    _AUDITING = True
+    try:
+        compile("1", "<the hook sees this>", "eval")
+        assert [event for event, _ in _AUDITED] == ["compile"]
+        _AUDITED.clear()
+        for text in texts:
+            parse_and_use(text)
+    finally:
+        _AUDITING = False
+    assert _AUDITED == []
+
+
+def test_memory_stays_bounded():
+    tracemalloc.start()
+    try:
+        for text in HOSTILE + [text for text, *_ in ACCEPT]:
+            parse_and_use(text.replace("{canary}", "/nonexistent/CANARY"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=300))
+def test_fuzz_arbitrary_text(text):
+    _, seconds = parse_and_use(text)
+    assert seconds < LIMIT_SECONDS
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(ALPHABET), max_size=60).map("".join))
+def test_fuzz_text_from_the_language(text):
+    _, seconds = parse_and_use(text)
+    assert seconds < LIMIT_SECONDS
+
+
+_ATOMS = st.sampled_from(["x", "x", "x", "2", "0.5", "pi", "e", "1e3", "3", "0", "10"])
+_FUNCTIONS = ["sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "", "-"]
+
+
+def _extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    operators = st.sampled_from(["+", "-", "*", "/", "^", "**", "", " ", " - "])
+    return st.one_of(
+        st.tuples(inner, operators, inner).map("".join),
+        st.tuples(st.sampled_from(_FUNCTIONS), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        inner.map(lambda c: f"-{c}"),
+        inner.map(lambda c: f"{c}²"),
+    )
+
+
+_EXPRESSIONS = st.recursive(_ATOMS, _extend, max_leaves=30)
+_EQUATIONS = st.tuples(_EXPRESSIONS, st.none() | _EXPRESSIONS).map(
+    lambda t: t[0] if t[1] is None else f"{t[0]} = {t[1]}"
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_EQUATIONS, st.sampled_from([0.7, -1.3, 2.5]))
+def test_fuzz_grammar_value_and_slope_agree_with_torch(text, x):
+    eq, seconds = parse_and_use(text)
+    assert seconds < LIMIT_SECONDS
+    if isinstance(eq, Equation):
+        t = torch.tensor([x], dtype=torch.float64, requires_grad=True)
+        y = eq.torch(t)
+        y.sum().backward()
+        assert t.grad is not None
+        for mine, theirs in ((eq.value(x), y.item()), (eq.slope(x), t.grad.item())):
+            both_nan = math.isnan(mine) and math.isnan(theirs)
+            assert both_nan or math.isclose(mine, theirs, rel_tol=1e-6, abs_tol=1e-9)
