@@ -29,35 +29,12 @@ MAX_POLY_DEGREE = 12
 MAX_BITS = 3000  # of any exact sympy number, far below int's 4300-digit str() limit
 MAX_TEXT = 400
 
-_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "^": operator.pow,
-}
-_TORCH = {
-    "sin": torch.sin,
-    "cos": torch.cos,
-    "tan": torch.tan,
-    "exp": torch.exp,
-    "log": torch.log,
-    "sqrt": torch.sqrt,
-    "abs": torch.abs,
-    "tanh": torch.tanh,
-}
-_SYMPY = {
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-    "tan": sympy.tan,
-    "exp": sympy.exp,
-    "log": sympy.log,
-    "sqrt": sympy.sqrt,
-    "abs": sympy.Abs,
-    "tanh": sympy.tanh,
-    "pi": lambda: sympy.pi,
-    "e": lambda: sympy.E,
-}
+_NAMES = ("sin", "cos", "tan", "exp", "log", "sqrt", "tanh")
+_TORCH = {name: getattr(torch, name) for name in (*_NAMES, "abs")}
+_SYMPY = {name: getattr(sympy, name) for name in _NAMES} | {"abs": sympy.Abs}
+_SYMPY_CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {"+": operator.add, "-": operator.sub}
+_BINARY |= {"*": operator.mul, "/": operator.truediv, "^": operator.pow}
 # f and df/d(argument) in float64, for forward-mode derivatives
 _DUAL: dict[str, Callable[[np.float64], tuple[np.float64, np.float64]]] = {
     "sin": lambda a: (np.sin(a), np.cos(a)),
@@ -117,14 +94,12 @@ def _dual(node: Node, x: np.float64) -> tuple[np.float64, np.float64]:
 
 def _sympy(node: Node) -> Expr:
     if node.op == "num":
-        text = node.text
-        return (
-            sympy.Integer(int(text))
-            if text.isdigit() and len(text) <= 15
-            else sympy.Float(node.value)
-        )
+        exact = node.text.isdigit() and len(node.text) <= 15  # no big ints from user digits
+        return sympy.Integer(int(node.text)) if exact else sympy.Float(node.value)
     if node.op == "x":
         return X
+    if node.op in _SYMPY_CONSTANTS:
+        return _SYMPY_CONSTANTS[node.op]
     args = [_sympy(a) for a in node.args]
     if node.op == "neg":
         return -args[0]
@@ -182,6 +157,7 @@ def _times(a: list[float], b: list[float]) -> list[float]:
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "^": 4}
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_INTEGER_POWER = re.compile(r"\*\*(?:(\d{1,3})(?![\d.])|\((-\d{1,3})\))")  # x**2, x**(-1)
 
 
 def _is_integer_literal(node: Node) -> bool:
@@ -230,9 +206,7 @@ def _sympy_text(expr: Expr) -> str:
     """sympy's text made readable: 3·x² − 2 rather than 3*x**2 - 2."""
     whole = [f for f in expr.atoms(sympy.Float) if abs(f) < 1e15 and float(f).is_integer()]
     text = sympy.sstr(expr.xreplace({f: sympy.Integer(int(f)) for f in whole}), full_prec=False)
-    text = re.sub(
-        r"\*\*\(?(-?\d{1,3})\)?(?![\d.(])", lambda m: m.group(1).translate(_SUPERSCRIPT), text
-    )
+    text = _INTEGER_POWER.sub(lambda m: (m[1] or m[2]).translate(_SUPERSCRIPT), text)
     text = text.replace("**", "^").replace("*", "·").replace("-", "−").replace("Abs(", "abs(")
     text = re.sub(r"\bpi\b", "π", re.sub(r"\bE\b", "e", text))
     text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)·(?=[a-zπ(])", r"\1", text)

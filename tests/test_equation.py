@@ -96,6 +96,10 @@ def test_accepted_forms_compute_f_and_its_slope(text, pretty, ref, points):
         ("0.5x^2", "x"),
         ("x^-2 = 4", "−2/x³"),
         ("exp(-x) = x", "−1 − exp(−x)"),
+        ("x^(1/3) = 2", "1/(3x^(2/3))"),
+        ("x^10 + x^(-12)", "10x⁹ − 12/x¹³"),
+        ("x^2.5", "2.5x^1.5"),
+        ("(x^2)/3", "2x/3"),
     ],
 )
 def test_derivative_text_is_readable(text, derivative_text):
