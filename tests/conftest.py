@@ -1,0 +1,21 @@
+"""Shared fixtures. The Discord stand-in: `standin` (started) and `pointed_standin` (plus discord.py
+pointed at it). Bot tests: `async with running_client(client, standin): ...` (see discord_standin)."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from discord_standin import StandIn, point_discord_at
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[StandIn]:
+    """A started stand-in on a free loopback port; closed after the test."""
+    async with StandIn() as server:
+        yield server
+
+
+@pytest.fixture
+async def pointed_standin(standin: StandIn) -> AsyncIterator[StandIn]:
+    """The stand-in, with discord.py's REST base and gateway URL pointed at it for the test."""
+    with point_discord_at(standin):
+        yield standin

@@ -1,0 +1,392 @@
+"""StandIn: a local Discord (REST + gateway) on loopback, and what tests do with it."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from typing import Any
+
+from aiohttp import web
+
+from . import payloads, rest
+from .gateway import Gateway
+from .interactions import (
+    AUTOCOMPLETE,
+    COMMAND,
+    COMPONENT,
+    MODAL_SUBMIT,
+    InteractionHandle,
+    InteractionRules,
+)
+from .messages import MessageStore
+from .options import command_options
+from .records import Fault, Message, RequestRecord, Violation
+from .waiting import Signal
+
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+
+
+class StandIn:
+    """Discord's REST API and gateway for one bot, one guild, and the users a test invents."""
+
+    def __init__(
+        self,
+        *,
+        token: str | None = None,
+        bot_name: str = "gd-tutor",
+        heartbeat_interval: float = 41.25,
+        callback_deadline: float = 3.0,
+        allowed_privileged_intents: int = 0,
+        guild_locale: str = "en-US",
+        channel_names: tuple[str, ...] = ("general",),
+    ) -> None:
+        self.token = token or payloads.token(40)
+        self.heartbeat_interval_ms = int(heartbeat_interval * 1000)
+        self.callback_deadline = callback_deadline
+        self.allowed_privileged_intents = allowed_privileged_intents
+        self.application_id = payloads.snowflake()
+        self.bot_user = payloads.user(self.application_id, bot_name, bot=True)
+        owner = payloads.user(payloads.snowflake(), "owner")
+        self.application = payloads.application(self.application_id, self.bot_user, owner)
+        self.users: dict[str, dict[str, Any]] = {u["id"]: u for u in (self.bot_user, owner)}
+        self.user = self.make_user("tester")
+        self.guild_id = payloads.snowflake()
+        self.guild_locale = guild_locale
+        self.guilds: dict[str, dict[str, Any]] = {self.guild_id: {"owner": owner}}
+        self.bot_role = payloads.role(payloads.snowflake(), bot_name, payloads.BOT_PERMISSIONS, position=1)
+        self.channels: dict[str, dict[str, Any]] = {}
+        for position, name in enumerate(channel_names):
+            channel = payloads.text_channel(payloads.snowflake(), self.guild_id, name, position=position)
+            self.channels[channel["id"]] = channel
+        self.channel_id = next(iter(self.channels))
+        self._bot_member = payloads.member(self.bot_user, [self.bot_role["id"]])
+        self.commands: dict[str | None, list[dict[str, Any]]] = {}
+        self.syncs: list[tuple[str | None, list[dict[str, Any]]]] = []
+        self.requests: list[RequestRecord] = []
+        self.violations: list[Violation] = []
+        self.faults: list[Fault] = []
+        self.interactions: dict[str, InteractionHandle] = {}
+        self._by_token: dict[str, InteractionHandle] = {}
+        self.signal = Signal()
+        self.gateway = Gateway(self)
+        self.store = MessageStore("http://127.0.0.1:0", self.bot_user, self._broken_embed)
+        self.rules = InteractionRules(self)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> StandIn:
+        """Listen on 127.0.0.1 (a free port)."""
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", r"/api/v{version:\d+}/{tail:.*}", self._api)
+        app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_get("/gateway-resume", self.gateway.handle)
+        app.router.add_get("/attachments/{channel}/{attachment}/{filename}", self._attachment)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        self.store.public_base = f"http://127.0.0.1:{self.port}"
+        return self
+
+    async def close(self) -> None:
+        """Close every websocket and stop listening."""
+        for conn in self.gateway.connections:
+            if not conn.ws.closed:
+                await conn.ws.close(code=1001)
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> StandIn:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def rest_base(self) -> str:
+        """Value for discord.http.Route.BASE."""
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        """Value for DiscordWebSocket.DEFAULT_GATEWAY (as a yarl.URL)."""
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    @property
+    def gateway_base(self) -> str:
+        """What GET /gateway answers."""
+        return self.gateway_url
+
+    @property
+    def resume_gateway_url(self) -> str:
+        """READY's resume_gateway_url: a second path, so tests can see the client used it."""
+        return f"ws://127.0.0.1:{self.port}/gateway-resume"
+
+    # --- state the gateway and REST read ----------------------------------------------------
+
+    def changed(self) -> None:
+        """Wake waiters; called on every state change."""
+        self.signal.fire()
+
+    def violation(self, kind: str, code: int, method: str, path: str, detail: str) -> None:
+        """Record a rule the client broke."""
+        self.violations.append(Violation(kind, code, method, path, detail))
+        self.changed()
+
+    def _broken_embed(self, message: Message, url: str) -> None:
+        self.violation("broken_embed_image", 0, "-", f"message {message.id}",
+                       f"embed points at {url} but the message has no such attachment")
+
+    def make_user(self, username: str) -> dict[str, Any]:
+        """A new Discord user who can invoke commands and click buttons."""
+        data = payloads.user(payloads.snowflake(), username)
+        self.users[data["id"]] = data
+        return data
+
+    def guild_members(self, guild_id: str) -> list[dict[str, Any]]:
+        """Members GUILD_CREATE lists (the bot; others come with interactions)."""
+        return [self._bot_member] if guild_id in self.guilds else []
+
+    def guild_payloads(self) -> list[dict[str, Any]]:
+        """Full GUILD_CREATE data for every guild."""
+        everyone = payloads.role(self.guild_id, "@everyone", payloads.MEMBER_PERMISSIONS)
+        return [
+            payloads.guild(
+                self.guild_id, "Stand-in Guild", owner_id=self.guilds[self.guild_id]["owner"]["id"],
+                channels=list(self.channels.values()), roles=[everyone, self.bot_role],
+                members=self.guild_members(self.guild_id), member_count=len(self.users) - 1,
+                locale=self.guild_locale,
+            )
+        ]
+
+    def ready_payload(self, session_id: str) -> dict[str, Any]:
+        """READY for a new session."""
+        return {
+            "v": 10,
+            "user": self.bot_user,
+            "user_settings": {},
+            "guilds": [{"id": gid, "unavailable": True} for gid in self.guilds],
+            "session_id": session_id,
+            "session_type": "normal",
+            "resume_gateway_url": self.resume_gateway_url,
+            "application": {"id": self.application_id, "flags": self.application["flags"]},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": [],
+            "auth": {},
+            "_trace": ['["stand-in",{"micros":0}]'],
+        }
+
+    def dm_channel_for(self, user: dict[str, Any]) -> dict[str, Any]:
+        """The DM channel with a user (created on first use)."""
+        for channel in self.channels.values():
+            if channel["type"] == 1 and channel["recipients"][0]["id"] == user["id"]:
+                return channel
+        channel = payloads.dm_channel(payloads.snowflake(), user)
+        self.channels[channel["id"]] = channel
+        return channel
+
+    def interaction_by_token(self, token: str) -> InteractionHandle | None:
+        """The interaction whose webhook token this is."""
+        return self._by_token.get(token)
+
+    async def _api(self, request: web.Request) -> web.Response:
+        return await rest.handle(self, request)
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        item = self.store.attachments.get(request.match_info["attachment"])
+        if item is None or item.filename != request.match_info["filename"]:
+            return web.Response(status=404)
+        return web.Response(body=item.data, content_type=(item.content_type or "application/octet-stream")
+                            .split(";")[0])
+
+    # --- what tests look at -----------------------------------------------------------------
+
+    @property
+    def messages(self) -> list[Message]:
+        """Every message the bot created, in order (latest state of each)."""
+        return self.store.messages
+
+    def message_requests(self) -> list[RequestRecord]:
+        """Requests that created or edited a message (callbacks 4/7, followups, edits, sends)."""
+        return [r for r in self.requests if r.message_payload is not None and not r.injected]
+
+    def violations_of(self, kind: str) -> list[Violation]:
+        """Violations of one kind, e.g. "late_callback"."""
+        return [v for v in self.violations if v.kind == kind]
+
+    def assert_no_violations(self, *allowed: str) -> None:
+        """Fail with the list of violations (other than the `allowed` kinds)."""
+        left = [v for v in self.violations if v.kind not in allowed]
+        assert not left, "stand-in saw Discord rule violations:\n" + "\n".join(map(repr, left))
+
+    def command(self, name: str, guild: str | None = None) -> dict[str, Any]:
+        """The synced command `name` usable in `guild` (default: the stand-in guild)."""
+        for scope in (guild or self.guild_id, None):
+            for item in self.commands.get(scope, []):
+                if item["name"] == name and item["type"] == 1:
+                    return item
+        known = sorted({c["name"] for cs in self.commands.values() for c in cs})
+        raise KeyError(f"stand-in: no synced command {name!r} (synced: {known})")
+
+    async def wait_ready(self, timeout: float = 10.0) -> None:
+        """Wait until the client identified and got READY and every GUILD_CREATE."""
+        def ready() -> bool:
+            session = self.gateway.current
+            return session is not None and session.seq >= 1 + len(self.guilds)
+        await self.signal.wait_for(ready, timeout, "the client to IDENTIFY")
+
+    async def wait_commands(self, *names: str, timeout: float = 10.0) -> None:
+        """Wait until commands with these names were synced (in any scope)."""
+        def synced() -> bool:
+            have = {c["name"] for cs in self.commands.values() for c in cs}
+            return bool(self.syncs) and set(names) <= have
+        await self.signal.wait_for(synced, timeout, f"commands {names} to be synced")
+
+    async def wait_resumed(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Wait until the client RESUMEd `count` times in total."""
+        await self.signal.wait_for(lambda: self.gateway.resumes >= count, timeout, f"{count} RESUME(s)")
+
+    async def wait_violation(self, kind: str, timeout: float = 10.0) -> Violation:
+        """Wait until a violation of this kind was recorded; return the first one."""
+        found = await self.signal.wait_for(lambda: self.violations_of(kind), timeout, f"a {kind!r} violation")
+        return found[0]
+
+    async def wait_connected(self, timeout: float = 10.0) -> None:
+        """Wait until the current session has a live connection."""
+        def live() -> bool:
+            session = self.gateway.current
+            return session is not None and session.connection is not None
+        await self.signal.wait_for(live, timeout, "a live gateway connection")
+
+    # --- what tests do ----------------------------------------------------------------------
+
+    def fail_next(self, method: str, path_regex: str, status: int = 429, times: int = 1,
+                  retry_after: float = 0.3) -> Fault:
+        """Answer the next `times` matching requests with 429 (rate limited) or 5xx."""
+        fault = Fault(method.upper(), re.compile(path_regex), status, times, retry_after)
+        self.faults.append(fault)
+        return fault
+
+    async def drop_gateway(self, code: int | None = 4000, *, resumable: bool = True) -> None:
+        """Close the bot's websocket (code None: abort the TCP connection); it should RESUME."""
+        await self.gateway.drop(code, resumable=resumable)
+
+    def _interaction(self, kind: int, data: dict[str, Any], user: dict[str, Any] | None, locale: str,
+                     channel: str | None, message: Message | None = None) -> dict[str, Any]:
+        user = user or self.user
+        self.users.setdefault(user["id"], user)
+        channel_data = dict(self.channels[channel or self.channel_id])
+        channel_data["permissions"] = payloads.MEMBER_PERMISSIONS
+        member = payloads.member(user, [])
+        member["permissions"] = payloads.MEMBER_PERMISSIONS
+        payload: dict[str, Any] = {
+            "id": payloads.snowflake(),
+            "application_id": self.application_id,
+            "type": kind,
+            "token": payloads.token(),
+            "version": 1,
+            "data": data,
+            "guild_id": self.guild_id,
+            "guild": {"id": self.guild_id, "locale": self.guild_locale, "features": []},
+            "guild_locale": self.guild_locale,
+            "channel_id": channel_data["id"],
+            "channel": channel_data,
+            "member": member,
+            "locale": locale,
+            "app_permissions": payloads.BOT_PERMISSIONS,
+            "entitlements": [],
+            "entitlement_sku_ids": [],
+            "authorizing_integration_owners": {"0": self.guild_id},
+            "context": 0,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+        }
+        if message is not None:
+            payload["message"] = message.to_payload()
+        return payload
+
+    async def _dispatch(self, payload: dict[str, Any], source: Message | None = None) -> InteractionHandle:
+        handle = InteractionHandle(self, payload, source)
+        self.interactions[handle.id] = handle
+        self._by_token[handle.token] = handle
+        handle.created = time.monotonic()
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return handle
+
+    def _command_data(self, name: str, options: dict[str, Any] | None, focused: str | None,
+                      validate: bool) -> dict[str, Any]:
+        command = self.command(name)
+        data: dict[str, Any] = {"id": command["id"], "name": command["name"], "type": 1}
+        given = command_options(command, options or {}, focused=focused, validate=validate)
+        if given:
+            data["options"] = given
+        if command.get("guild_id"):
+            data["guild_id"] = command["guild_id"]
+        return data
+
+    async def invoke_command(self, name: str, options: dict[str, Any] | None = None, *,
+                             user: dict[str, Any] | None = None, locale: str = "en-US",
+                             channel: str | None = None, validate: bool = True) -> InteractionHandle:
+        """A user runs /name with these option values (typed per the synced schema)."""
+        data = self._command_data(name, options, None, validate)
+        return await self._dispatch(self._interaction(COMMAND, data, user, locale, channel))
+
+    async def autocomplete(self, name: str, options: dict[str, Any] | None = None, *, focused: str,
+                           user: dict[str, Any] | None = None, locale: str = "en-US",
+                           channel: str | None = None, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """A user types into option `focused`; return the choices the bot answered (type 8)."""
+        data = self._command_data(name, options, focused, validate=False)
+        handle = await self._dispatch(self._interaction(AUTOCOMPLETE, data, user, locale, channel))
+        record = await handle.wait_callback(timeout)
+        return record.choices
+
+    async def click(self, message: Message | str, custom_id: str, *, user: dict[str, Any] | None = None,
+                    locale: str = "en-US", values: list[str] | None = None, validate: bool = True,
+                    settle: float = 0.2) -> InteractionHandle:
+        """A user clicks a button (or picks `values` in a select) on a message the bot sent."""
+        if isinstance(message, str):
+            message = self.store.by_id[message]
+        component = message.component(custom_id)
+        if validate and (component is None or component.get("disabled")):
+            present = [c.get("custom_id") for c in message.buttons()]
+            state = "disabled" if component else "absent"
+            raise ValueError(f"stand-in: component {custom_id!r} is {state} (message has {present})")
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": (component or {}).get("type", 2)}
+        if values is not None:
+            data["values"] = values
+        # A person is never faster than discord.py registering a view after the HTTP answer.
+        wait = settle - (time.monotonic() - message.updated_at)
+        if wait > 0:
+            await asyncio.sleep(wait)
+        payload = self._interaction(COMPONENT, data, user, locale, message.channel_id, message)
+        return await self._dispatch(payload, source=message)
+
+    async def submit_modal(self, handle: InteractionHandle, values: dict[str, str], *,
+                           user: dict[str, Any] | None = None) -> InteractionHandle:
+        """The user fills the modal that `handle` answered with (type 9) and submits it."""
+        modal = await handle.wait_callback()
+        if modal.type != 9:
+            raise ValueError("stand-in: that interaction was not answered with a modal")
+
+        def filled(item: dict[str, Any]) -> dict[str, Any]:
+            if item.get("type") == 4:
+                return {"type": 4, "custom_id": item["custom_id"], "value": values.get(item["custom_id"], "")}
+            out: dict[str, Any] = {"type": item.get("type")}
+            if "component" in item:
+                out["component"] = filled(item["component"])
+            if "components" in item:
+                out["components"] = [filled(c) for c in item["components"]]
+            return out
+
+        data = {"custom_id": modal.data["custom_id"], "components": [filled(c) for c in modal.data["components"]]}
+        source = handle.source if handle.type == COMPONENT else None
+        payload = self._interaction(MODAL_SUBMIT, data, user or handle.user, handle.locale, handle.channel_id,
+                                    source)
+        return await self._dispatch(payload, source=source)
