@@ -66,10 +66,13 @@ def _torch(node: Node, x: torch.Tensor) -> Any:
     return _BINARY[node.op](*args)
 
 
+_ZERO = np.float64(0.0)
+
+
 def _dual(node: Node, x: np.float64) -> tuple[np.float64, np.float64]:
     """(f, df/dx) at x in float64, with IEEE inf and nan instead of exceptions."""
     if node.value is not None:
-        return np.float64(node.value), np.float64(0.0)
+        return np.float64(node.value), _ZERO
     if node.op == "x":
         return x, np.float64(1.0)
     (a, da), *rest = [_dual(n, x) for n in node.args]
@@ -81,15 +84,16 @@ def _dual(node: Node, x: np.float64) -> tuple[np.float64, np.float64]:
     b, db = rest[0]
     if node.op in "+-":
         return (a + b, da + db) if node.op == "+" else (a - b, da - db)
-    if node.op == "*":
-        return a * b, da * b + a * db
+    left, right = node.args[0].value is None, node.args[1].value is None
+    if node.op == "*":  # like torch, a constant side contributes no gradient term
+        return a * b, (da * b if left else _ZERO) + (a * db if right else _ZERO)
     if node.op == "/":
-        return a / b, (da - a / b * db) / b
-    if node.args[1].value is not None:  # x^p
-        return a**b, b * a ** (b - 1) * da
-    if node.args[0].value is not None:  # p^x; torch also takes 0^x to have slope 0
-        return a**b, np.float64(0.0) if a == 0 else a**b * np.log(a) * db
-    return a**b, a**b * (db * np.log(a) + b * da / a)
+        return a / b, (da / b if left else _ZERO) - (db * a / (b * b) if right else _ZERO)
+    value = a**b
+    # torch's pow rules: slope 0 where the exponent is 0, and no log(0) term where 0^b, b >= 0
+    by_base = (_ZERO if b == 0 else b * a ** (b - 1)) * da
+    by_exponent = (_ZERO if a == 0 and b >= 0 else value * np.log(a)) * db
+    return value, (by_base if left else _ZERO) + (by_exponent if right else _ZERO)
 
 
 def _sympy(node: Node) -> Expr:
@@ -237,14 +241,21 @@ class Equation:
 
     def value(self, x: float) -> float:
         """f(x) in float64; nan or inf outside the domain, never an exception."""
-        with np.errstate(all="ignore"):
-            return float(_dual(self._tree, np.float64(x))[0])
+        return self._dual(x)[0]
 
     def slope(self, x: float) -> float:
         """f'(x) in float64 by forward-mode differentiation; nan outside the domain."""
+        value, slope = self._dual(x)
+        return math.nan if math.isnan(value) else slope
+
+    def _dual(self, x: float) -> tuple[float, float]:
+        try:
+            at = np.float64(x)
+        except (OverflowError, TypeError, ValueError):  # e.g. an int beyond float64
+            return math.nan, math.nan
         with np.errstate(all="ignore"):
-            value, slope = _dual(self._tree, np.float64(x))
-        return math.nan if math.isnan(value) else float(slope)
+            value, slope = _dual(self._tree, at)
+        return float(value), float(slope)
 
     def polynomial_coeffs(self) -> list[float]:
         """Coefficients of f, highest degree first (for numpy.roots); degree <= 12."""
