@@ -33,10 +33,13 @@ _BINARY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operato
 _BINARY["^"] = math.pow
 
 # What students type for - * / and spaces, and full-width ASCII, one char for one: columns stay.
-_PLAIN = str.maketrans("\u2212\u2013\u00d7\u00b7\u22c5\u2219\u00f7\u00a0\u3000", "--****/  ")
+# ー (U+30FC) is the minus a Japanese IME often gives.
+_PLAIN = str.maketrans(
+    "\u2212\u2013\u2010\u30fc\u00d7\u00b7\u22c5\u2219\u00f7\u00a0\u3000", "----****/  "
+)
 _PLAIN.update({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)})
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-_LOOKALIKES = {"х": "x", "Х": "x", "χ": "x", "ⅹ": "x", "ҳ": "x", "𝑥": "x", "е": "e", "Е": "e"}
+_LOOKALIKES = dict(zip("хХχⅹҳ𝑥еЕаАсСоОрРіѕ", "xxxxxxeeaaccooppis", strict=True))
 _CHAR_CODES = {",": "decimal_comma", "[": "bracket", "]": "bracket", "{": "bracket"}
 _CHAR_CODES.update({"}": "bracket", "|": "abs_bars"})
 _TOKEN = re.compile(

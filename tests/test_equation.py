@@ -55,6 +55,7 @@ ACCEPT = [
     ("tan(x) = 1", "tan(x) = 1", lambda x: math.tan(x) - 1, [0.2, 1.0]),
     ("x/(x+1) = 0.25", "x/(x + 1) = 0.25", lambda x: x / (x + 1) - 0.25, [0.5, 3.0]),
     ("X^2 = 2", "x² = 2", lambda x: x**2 - 2, [1.0]),
+    ("x^2ー2", "x² − 2", lambda x: x**2 - 2, [1.0]),  # the minus a Japanese IME gives
     ("ｘ＾２ ＝ ２", "x² = 2", lambda x: x**2 - 2, [1.0]),
     ("Sin(x) + .5 = 0", "sin(x) + .5 = 0", lambda x: math.sin(x) + 0.5, [1.0]),
     ("x^x = 2", "x^x = 2", lambda x: x**x - 2, [1.5, 0.5]),
@@ -201,6 +202,7 @@ REJECT = [
     ("x + y = 1", "unknown_name", 5),
     ("sinh(x)", "unknown_function", 1),
     ("\u0445^2 - 2", "lookalike", 1),
+    ("\u0441os(x) = x", "lookalike", 1),
     ("2 = 3", "no_variable", None),
     ("pi", "no_variable", None),
     ("x" * 201, "too_long", None),
