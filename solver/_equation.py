@@ -8,6 +8,7 @@ reproduces its float32 numbers; sympy gets the same tree, never the text.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import operator
 import re
@@ -135,9 +136,8 @@ def _poly(node: Node) -> list[float] | None:
     a, b = parts
     assert a is not None and b is not None
     if node.op in "+-":
-        b = b if node.op == "+" else [-c for c in b]
-        size = max(len(a), len(b))
-        return [(a + [0.0] * size)[i] + (b + [0.0] * size)[i] for i in range(size)]
+        sign = 1.0 if node.op == "+" else -1.0
+        return [p + sign * q for p, q in itertools.zip_longest(a, b, fillvalue=0.0)]
     if node.op == "/":
         return [c / b[0] for c in a] if len(b) == 1 else None
     if node.op == "^":
