@@ -54,6 +54,25 @@ class Counter(discord.ui.View):
         self.count += 1
         await interaction.response.edit_message(content=f"count {self.count}", view=self)
 
+    @discord.ui.button(label="reset", custom_id="counter:reset")
+    async def reset(self, interaction: discord.Interaction, button: discord.ui.Button[Counter]) -> None:
+        self.count = 0
+        await interaction.response.defer()  # type 6: edit later
+        await interaction.edit_original_response(content="count 0")
+
+    @discord.ui.button(label="ask", custom_id="counter:ask")
+    async def ask(self, interaction: discord.Interaction, button: discord.ui.Button[Counter]) -> None:
+        await interaction.response.send_modal(Question())
+
+
+class Question(discord.ui.Modal, title="Question"):
+    """A modal whose submission edits the message the button was on."""
+
+    text: discord.ui.TextInput[Question] = discord.ui.TextInput(label="Your question", custom_id="ask:text")
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.edit_message(content=f"asked {self.text.value}")
+
 
 def make_bot() -> Bot:
     """The client under test (default intents: nothing privileged)."""
@@ -107,6 +126,17 @@ def make_bot() -> Bot:
         return [app_commands.Choice(name=f, value=f) for f in FRUITS if f.startswith(current)]
 
     @tree.command()
+    async def secret(interaction: discord.Interaction) -> None:
+        """Ephemeral defer, then edits through every route discord.py has."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await interaction.followup.send("psst", allowed_mentions=NO_MENTIONS)
+        original = await interaction.original_response()
+        picture = discord.File(io.BytesIO(PNG), filename="late.png")
+        await interaction.edit_original_response(content=f"{original.content}!", attachments=[picture])
+        extra = await interaction.followup.send("again", ephemeral=True, wait=True)
+        await extra.edit(content="again!")
+
+    @tree.command()
     async def counter(interaction: discord.Interaction) -> None:
         """A message with a button."""
         await interaction.response.send_message("count 0", view=Counter(), allowed_mentions=NO_MENTIONS)
@@ -141,7 +171,7 @@ async def test_startup_logs_in_identifies_and_syncs(standin: StandIn, bot: Bot) 
     assert ping["guild_id"] == standin.guild_id and ping["id"].isdigit()
     assert ping["options"] == [{"type": 10, "name": "x", "description": "any number", "required": True}]
     assert {c["name"] for c in standin.commands[standin.guild_id]} == {
-        "ping", "hello", "slow", "long", "fruit", "counter"}
+        "ping", "hello", "slow", "long", "fruit", "secret", "counter"}
     standin.assert_no_violations()
 
 
@@ -179,15 +209,17 @@ async def test_immediate_reply_and_mentions_disabled_everywhere(standin: StandIn
 
 async def test_rate_limit_and_server_error_on_followup_are_retried(standin: StandIn, bot: Bot) -> None:
     followup = r"^/webhooks/\d+/[^/]+$"
-    limited = standin.fail_next("POST", followup, status=429, retry_after=0.2)
+    # discord.py waits 1 s after a first 5xx (3 s after a second attempt), retry_after after a 429.
     broken = standin.fail_next("POST", followup, status=500)
+    limited = standin.fail_next("POST", followup, status=429, retry_after=0.2)
     handle = await standin.invoke_command("ping", {"x": 1.0})
     first, _ = await handle.wait_messages(2, timeout=10)
     assert first.content == "pong 1.0" and first.attachment("plot.png").data == PNG
-    assert [h.status for h in limited.hits + broken.hits] == [429, 500]
+    assert [h.status for h in broken.hits + limited.hits] == [500, 429]
     recovered = await limited.wait_recovered()
     assert recovered is await broken.wait_recovered()
-    assert recovered.status == 200 and recovered.time > broken.hits[0].time
+    assert recovered.status == 200 and recovered.time > limited.hits[0].time
+    assert recovered.files[0].data == PNG  # the upload was sent again in full
     standin.assert_no_violations()
 
 
@@ -248,6 +280,67 @@ async def test_button_click_edits_its_message(standin: StandIn, bot: Bot) -> Non
     with pytest.raises(ValueError, match="absent"):
         await standin.click(message, "no-such-button")
     standin.assert_no_violations()
+
+
+async def test_ephemeral_defer_original_response_and_edits(standin: StandIn, bot: Bot) -> None:
+    handle = await standin.invoke_command("secret")
+    assert (await handle.wait_callback()).ephemeral
+    await standin.signal.wait_for(lambda: len(handle.visible_messages()) == 2 and
+                                  handle.messages[1].content == "again!", 5, "both edits")
+    first, extra = handle.messages
+    assert first is handle.original and first.ephemeral and extra.ephemeral
+    assert first.content == "psst!" and first.attachment("late.png").data == PNG
+    assert [e.request.get("content") for e in handle.edits] == ["psst", "psst!"]
+    assert [r.kind for r in standin.requests if r.path.startswith("/webhooks")] == [
+        "webhook_execute", "webhook_message_get", "webhook_message_edit", "webhook_execute",
+        "webhook_message_edit"]
+    standin.assert_no_violations()
+
+
+async def test_deferred_update_and_modal_on_a_component(standin: StandIn, bot: Bot) -> None:
+    handle = await standin.invoke_command("counter")
+    (message,) = await handle.wait_messages(1)
+    await (await standin.click(message, "counter:add")).wait_callback()
+    reset = await standin.click(message, "counter:reset")
+    assert (await reset.wait_callback()).type == 6
+    assert (await reset.wait_final()) is message and message.content == "count 0"
+
+    ask = await standin.click(message, "counter:ask")
+    modal = await ask.wait_callback()
+    assert modal.type == 9 and modal.data["title"] == "Question"
+    submitted = await standin.submit_modal(ask, {"ask:text": "why?"})
+    assert (await submitted.wait_callback()).type == 7
+    assert message.content == "asked why?"
+    standin.assert_no_violations()
+
+
+async def test_rate_limited_command_sync_is_retried(standin: StandIn, bot: Bot) -> None:
+    fault = standin.fail_next("PUT", r"/commands$", status=429, retry_after=0.1)
+    synced = await bot.tree.sync(guild=discord.Object(int(standin.guild_id)))
+    assert (await fault.wait_recovered()).kind == "bulk_overwrite_commands"
+    assert sorted(str(c.id) for c in synced) == sorted(c["id"] for c in standin.commands[standin.guild_id])
+
+
+async def test_abnormal_close_resumes_and_invalid_session_reidentifies(standin: StandIn, bot: Bot) -> None:
+    await standin.drop_gateway(code=None)
+    await standin.wait_resumed(1)
+    await standin.drop_gateway(code=4000, resumable=False)
+    await standin.signal.wait_for(lambda: standin.gateway.identifies == 2, 10, "a second IDENTIFY")
+    handle = await standin.invoke_command("hello")
+    (message,) = await handle.wait_messages(1)
+    assert message.content.startswith("hello")
+    assert standin.gateway.resumes == 1
+    standin.assert_no_violations()
+
+
+async def test_heartbeats_are_recorded_per_connection() -> None:
+    async with StandIn(heartbeat_interval=0.2) as standin:
+        made = make_bot()
+        async with running_client(made.client, standin):
+            await standin.signal.wait_for(lambda: len(standin.gateway.heartbeats) >= 4, 10, "4 heartbeats")
+        gaps = standin.gateway.heartbeat_gaps()
+        assert len(gaps) >= 3
+        assert all(0.05 < gap < 5.0 for gap in gaps)  # about 0.2 s; generous for a loaded machine
 
 
 # --- raw protocol checks, without discord.py -----------------------------------------------------

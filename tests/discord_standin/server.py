@@ -313,6 +313,8 @@ class StandIn:
         return payload
 
     async def _dispatch(self, payload: dict[str, Any], source: Message | None = None) -> InteractionHandle:
+        if self.gateway.current is None:
+            await self.wait_ready()  # like Discord, deliver once the bot has a session
         handle = InteractionHandle(self, payload, source)
         self.interactions[handle.id] = handle
         self._by_token[handle.token] = handle
