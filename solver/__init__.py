@@ -4,6 +4,7 @@ Never imports discord. Everything the bot shows comes from here.
 """
 
 from ._equation import Equation, EquationError, parse_equation
+from ._equation_parser import MESSAGES as EQUATION_MESSAGES
 from ._explain import Explanation, IterationOutOfRange, Section, explain
 from ._loop import MAX_BATCH, MAX_STEPS, Progress, SettingsError, solve, solve_batch
 from ._outcome_text import hint_text, outcome_words
@@ -12,6 +13,7 @@ from ._run import DTYPES, OPTIMIZERS, Hint, Iteration, Outcome, Run, Settings
 
 __all__ = [
     "DTYPES",
+    "EQUATION_MESSAGES",
     "MAX_BATCH",
     "MAX_STEPS",
     "OPTIMIZERS",

@@ -1,0 +1,74 @@
+"""`python -m bot`: the Discord bot, or `--console`, or `--healthcheck`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from .config import ConfigError, load_config, resolve_config_path
+from .heartbeat import healthcheck
+
+TOKEN_HELP = (
+    "gd-tutor: DISCORD_TOKEN is not set. Create an application at "
+    "https://discord.com/developers/applications, open Bot → Reset Token, and export "
+    "DISCORD_TOKEN=<token> (or run with --console to try it in a terminal)."
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="gd-tutor, the gradient-descent tutor bot."
+    )
+    parser.add_argument(
+        "--config", metavar="PATH", help="TOML settings (default: ./config.toml if present)"
+    )
+    parser.add_argument(
+        "--console", action="store_true", help="run the commands in this terminal, no token needed"
+    )
+    parser.add_argument(
+        "--healthcheck", action="store_true", help="exit 0 if the running bot's heartbeat is fresh"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start gd-tutor; returns the exit status (2 for a bad config or a missing token)."""
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(resolve_config_path(args.config))
+    except ConfigError as error:
+        print(f"gd-tutor: {error}", file=sys.stderr)
+        return 2
+    if args.healthcheck:
+        return healthcheck(config.health.heartbeat_path, config.health.max_age_seconds)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.console:
+        from .console import run_console
+
+        return run_console(config, sys.stdin, sys.stdout)
+    token = os.environ.get("DISCORD_TOKEN", "").strip()
+    if not token:
+        print(TOKEN_HELP, file=sys.stderr)
+        return 2
+    import discord
+
+    from .runtime import run_discord
+
+    try:
+        asyncio.run(run_discord(config, token))
+    except discord.LoginFailure:
+        print(
+            "gd-tutor: Discord rejected DISCORD_TOKEN; reset the token and try again.",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

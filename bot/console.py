@@ -1,0 +1,143 @@
+"""`python -m bot --console`: the same command handlers in a terminal, like Hubot's shell adapter.
+
+One local user in one channel; type `/solve x0:1 lr:0.01`, `/explain iteration:1`,
+`/compare lrs:0.01 0.1`, `/help`. Images are saved under a folder whose path is printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+from pathlib import Path
+from typing import TextIO
+
+from .config import Config
+from .i18n import t
+from .reply import Reply
+from .runtime import build_tutor, close_tutor
+from .tutor.caller import Caller
+from .tutor.errors import UserError
+from .tutor.service import Tutor
+
+CONSOLE_USER = Caller(user_id=1, channel_id=1, guild_id=None, locale="en-US")
+OPTIONS = {
+    "solve": {
+        "x0": float,
+        "lr": float,
+        "steps": int,
+        "equation": str,
+        "optimizer": str,
+        "precision": str,
+    },
+    "explain": {"iteration": int, "run": int},
+    "compare": {"lrs": str, "x0": float, "steps": int, "equation": str},
+    "help": {},
+}
+USAGE = (
+    "commands: " + ", ".join(f"/{name}" for name in OPTIONS) + " (e.g. /solve x0:1 lr:0.01), /quit"
+)
+
+
+class ConsoleInputError(ValueError):
+    """A line the console cannot turn into a command."""
+
+
+def parse_line(line: str) -> tuple[str, dict[str, object]]:
+    """`/solve x0:1 equation:x^2 = 2` -> ("solve", {"x0": 1.0, "equation": "x^2 = 2"})."""
+    match = re.fullmatch(r"/(\w+)\s*(.*)", line.strip(), flags=re.DOTALL)
+    if not match or match.group(1) not in OPTIONS:
+        raise ConsoleInputError(USAGE)
+    name, rest = match.groups()
+    known = OPTIONS[name]
+    # A value runs until the next "option:" of this command, so equations may hold spaces.
+    marker = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, known)) + r"):") if known else None
+    found = list(marker.finditer(rest)) if marker else []
+    if rest.strip() and (not found or rest[: found[0].start()].strip()):
+        raise ConsoleInputError(
+            f"options look like name:value; /{name} takes {', '.join(known) or 'none'}"
+        )
+    options: dict[str, object] = {}
+    for i, m in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(rest)
+        raw = rest[m.end() : end].strip()
+        try:
+            options[m.group(1)] = known[m.group(1)](raw)
+        except ValueError:
+            raise ConsoleInputError(
+                f"{m.group(1)}: {raw!r} is not a valid {known[m.group(1)].__name__}"
+            ) from None
+    return name, options
+
+
+class Console:
+    """Runs console lines through the Tutor and prints replies; saves images to `images`."""
+
+    def __init__(self, tutor: Tutor, out: TextIO, images: Path) -> None:
+        """Print to `out`; write each reply's image under `images`."""
+        self.tutor = tutor
+        self.out = out
+        self.images = images
+
+    async def handle(self, line: str) -> None:
+        """Run one line and print its reply (or the refusal)."""
+        try:
+            name, options = parse_line(line)
+            reply = await self._dispatch(name, options)
+        except ConsoleInputError as error:
+            print(str(error), file=self.out)
+            return
+        except UserError as error:
+            print(t(CONSOLE_USER.lang, error.key, **error.params), file=self.out)
+            return
+        self._print(reply)
+
+    async def _dispatch(self, name: str, options: dict[str, object]) -> Reply:
+        if name == "solve":
+            return await self.tutor.run_solve(self.tutor.check_solve(CONSOLE_USER, **options))  # type: ignore[arg-type]
+        if name == "explain":
+            if "iteration" not in options:
+                raise ConsoleInputError("/explain needs iteration:K")
+            return await self.tutor.explain(
+                CONSOLE_USER, int(options["iteration"]), options.get("run")
+            )  # type: ignore[call-overload]
+        if name == "compare":
+            if "lrs" not in options:
+                raise ConsoleInputError("/compare needs lrs:, e.g. /compare lrs:0.01 0.05 0.2")
+            return await self.tutor.run_compare(self.tutor.check_compare(CONSOLE_USER, **options))  # type: ignore[arg-type]
+        return self.tutor.help(CONSOLE_USER.lang)
+
+    def _print(self, reply: Reply) -> None:
+        print(reply.as_text(), file=self.out)
+        for attachment in ([reply.image] if reply.image else []) + reply.files:
+            self.images.mkdir(parents=True, exist_ok=True)
+            path = self.images / attachment.filename
+            path.write_bytes(attachment.data)
+            print(f"[saved {path}]", file=self.out)
+        print(file=self.out, flush=True)
+
+
+async def _serve(console: Console, stdin: TextIO) -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, stdin.readline)
+        if not line or line.strip() in ("/quit", "/exit"):
+            return
+        if line.strip():
+            await console.handle(line)
+
+
+def run_console(config: Config, stdin: TextIO, stdout: TextIO) -> int:
+    """Serve console lines until end of input; returns 0."""
+    # One person at a terminal: a cooldown would only trip up pasted or piped commands.
+    config = dataclasses.replace(
+        config, limits=dataclasses.replace(config.limits, cooldown_seconds=0.0)
+    )
+    tutor = build_tutor(config)
+    images = config.storage.path.parent / "images"
+    print(f"gd-tutor console · {USAGE}\nimages are saved under {images}", file=stdout, flush=True)
+    try:
+        asyncio.run(_serve(Console(tutor, stdout, images), stdin))
+    finally:
+        close_tutor(tutor)
+    return 0

@@ -1,0 +1,76 @@
+"""Buttons as a DynamicItem: their state is in the custom_id, the run comes from storage,
+so they keep working after a restart with no views held in memory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from ..tutor.custom_ids import PATTERN, ButtonId, decode
+from ..tutor.service import Tutor
+from .commands import caller_of
+from .errors import answer_error, error_text
+from .progress import show_progress_while
+from .render import edit_kwargs, send_kwargs
+
+log = logging.getLogger(__name__)
+RERUN_FACTORS = {"half": 0.5, "double": 2.0}
+
+
+class TutorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PATTERN):
+    """Any gd-tutor button; `tutor` is bound once at start-up by `bind_tutor`."""
+
+    tutor: Tutor
+
+    def __init__(self, button_id: ButtonId) -> None:
+        super().__init__(discord.ui.Button(custom_id=button_id.encode()))
+        self.button_id = button_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any, /
+    ) -> TutorButton:
+        """Rebuild the button from the custom_id of a click."""
+        button_id = decode(match.string)
+        assert button_id is not None  # the template matched
+        return cls(button_id)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Run the button's action, answering any failure to the clicker in their language."""
+        try:
+            await self._act(interaction)
+        except Exception as error:
+            await answer_error(interaction, error_text(error, str(interaction.locale)))
+
+    async def _act(self, interaction: discord.Interaction) -> None:
+        tutor, bid, caller = self.tutor, self.button_id, caller_of(interaction)
+        if bid.action == "explain":
+            reply = await tutor.step(caller, bid.run_id, 0)
+            await interaction.response.send_message(ephemeral=True, **send_kwargs(reply))
+        elif bid.action == "step":
+            reply = await tutor.step(caller, bid.run_id, bid.k or 0)
+            kwargs = edit_kwargs(reply)
+            kwargs.pop("content")
+            await interaction.response.edit_message(**kwargs)
+        elif bid.action == "csv":
+            reply = await tutor.export_csv(caller, bid.run_id)
+            await interaction.response.send_message(
+                ephemeral=True,
+                content=reply.description,
+                files=send_kwargs(reply)["files"],
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        else:
+            job = await tutor.check_rerun(caller, bid.run_id, RERUN_FACTORS[bid.action])
+            await interaction.response.defer(thinking=True)
+            reply = await show_progress_while(
+                interaction, caller.lang, lambda p: tutor.run_solve(job, p)
+            )
+            await interaction.edit_original_response(**edit_kwargs(reply))
+
+
+def bind_tutor(tutor: Tutor) -> type[TutorButton]:
+    """A TutorButton class bound to `tutor`, ready for `client.add_dynamic_items`."""
+    return type("BoundTutorButton", (TutorButton,), {"tutor": tutor}, template=PATTERN)

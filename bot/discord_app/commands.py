@@ -1,0 +1,129 @@
+"""The slash commands: each turns an interaction into a Tutor call and lays out its Reply."""
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice, locale_str
+
+from ..tutor.caller import Caller
+from ..tutor.service import Tutor
+from .progress import show_progress_while
+from .render import edit_kwargs, send_kwargs
+
+DEFAULT_EQUATION = "x**2 - 2"
+OPTIMIZER_CHOICES = [
+    Choice(name=locale_str("SGD"), value="sgd"),
+    Choice(name=locale_str("SGD with momentum 0.9"), value="momentum"),
+    Choice(name=locale_str("Adam"), value="adam"),
+]
+PRECISION_CHOICES = [
+    Choice(name=locale_str("float32 (single, as in the article)"), value="float32"),
+    Choice(name=locale_str("float64 (double)"), value="float64"),
+]
+
+
+def caller_of(interaction: discord.Interaction) -> Caller:
+    """The plain facts of an interaction that the tutor needs."""
+    return Caller(
+        user_id=interaction.user.id,
+        channel_id=interaction.channel_id or 0,
+        guild_id=interaction.guild_id,
+        locale=str(interaction.locale),
+    )
+
+
+def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[type-arg]
+    """/solve, /explain, /compare and /help bound to `tutor`."""
+    max_steps = tutor.config.solver.max_steps
+
+    @app_commands.command(
+        name="solve", description=locale_str("Run gradient descent on f(x) = 0 with PyTorch")
+    )
+    @app_commands.describe(
+        x0=locale_str("Starting x (default 1)"),
+        lr=locale_str("Learning rate, greater than 0 (default 0.01)"),
+        steps=locale_str("Number of iterations (default 100)"),
+        equation=locale_str("The equation, e.g. x^2 = 2 (default x**2 - 2)"),
+        optimizer=locale_str("sgd, momentum (0.9) or adam (default sgd)"),
+        precision=locale_str("float32 like the article, or float64"),
+    )
+    @app_commands.choices(optimizer=OPTIMIZER_CHOICES, precision=PRECISION_CHOICES)
+    async def solve(
+        interaction: discord.Interaction,
+        x0: float = 1.0,
+        lr: float = 0.01,
+        steps: app_commands.Range[int, 1, max_steps] = 100,
+        equation: app_commands.Range[str, 1, 200] = DEFAULT_EQUATION,
+        optimizer: str = "sgd",
+        precision: str = "float32",
+    ) -> None:
+        job = tutor.check_solve(
+            caller_of(interaction),
+            x0=x0,
+            lr=lr,
+            steps=steps,
+            equation=equation,
+            optimizer=optimizer,
+            precision=precision,
+        )
+        await interaction.response.defer(thinking=True)
+        reply = await show_progress_while(
+            interaction, job.caller.lang, lambda p: tutor.run_solve(job, p)
+        )
+        await interaction.edit_original_response(**edit_kwargs(reply))
+
+    @app_commands.command(
+        name="explain", description=locale_str("Walk through one iteration with its numbers")
+    )
+    @app_commands.describe(
+        iteration=locale_str("Which iteration, from 0"),
+        run=locale_str("Which run (default: your latest in this channel)"),
+    )
+    async def explain(
+        interaction: discord.Interaction,
+        iteration: app_commands.Range[int, 0, None],
+        run: app_commands.Range[int, 1, None] | None = None,
+    ) -> None:
+        reply = await tutor.explain(caller_of(interaction), iteration, run)
+        await interaction.response.send_message(**send_kwargs(reply))
+
+    @explain.autocomplete("run")
+    async def run_autocomplete(interaction: discord.Interaction, current: str) -> list[Choice[int]]:
+        summaries = await tutor.recent(caller_of(interaction))
+        choices = []
+        for s in summaries:
+            label = f"#{s.id} · {s.equation} · x0={s.x0:g} · lr={s.lr:g} · {s.outcome.value}"
+            if current.strip() in label:
+                choices.append(Choice(name=label[:100], value=s.id))
+        return choices[:25]
+
+    @app_commands.command(
+        name="compare", description=locale_str("Compare several learning rates side by side")
+    )
+    @app_commands.describe(
+        lrs=locale_str("2 to 8 learning rates, e.g. 0.001 0.01 0.05 0.2"),
+        x0=locale_str("Starting x (default 1)"),
+        steps=locale_str("Number of iterations (default 100)"),
+        equation=locale_str("The equation, e.g. x^2 = 2 (default x**2 - 2)"),
+    )
+    async def compare(
+        interaction: discord.Interaction,
+        lrs: app_commands.Range[str, 1, 200],
+        x0: float = 1.0,
+        steps: app_commands.Range[int, 1, max_steps] = 100,
+        equation: app_commands.Range[str, 1, 200] = DEFAULT_EQUATION,
+    ) -> None:
+        job = tutor.check_compare(
+            caller_of(interaction), lrs=lrs, x0=x0, steps=steps, equation=equation
+        )
+        await interaction.response.defer(thinking=True)
+        reply = await tutor.run_compare(job)
+        await interaction.edit_original_response(**edit_kwargs(reply))
+
+    @app_commands.command(
+        name="help", description=locale_str("What gradient descent does here, and the commands")
+    )
+    async def help_command(interaction: discord.Interaction) -> None:
+        reply = tutor.help(caller_of(interaction).lang)
+        await interaction.response.send_message(**send_kwargs(reply))
+
+    return [solve, explain, compare, help_command]

@@ -1,0 +1,58 @@
+"""Progress on long runs: the deferred message shows "iteration k / n", at most once a second."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from solver import Progress
+
+from ..i18n import t
+from ..reply import Reply
+
+log = logging.getLogger(__name__)
+INTERVAL = 1.0
+
+
+def progress_text(progress: Progress, lang: str) -> str:
+    """ "Iteration k / n · x = … · loss = …" from a worker's Progress."""
+    x = f"{progress.x:.7f}" if math.isfinite(progress.x) else str(progress.x)
+    loss = f"{progress.loss:.3e}" if math.isfinite(progress.loss) else str(progress.loss)
+    return t(lang, "progress", k=progress.k + 1, n=progress.steps, x=x, loss=loss)
+
+
+async def show_progress_while(
+    interaction: discord.Interaction, lang: str, start: Callable[[Progress], Awaitable[Reply]]
+) -> Reply:
+    """Await `start(progress)`; while it runs past a second, edit the deferred message with progress.
+
+    The worker only writes plain attributes of `progress`; this coroutine polls them, so the
+    run is never slowed down or blocked by Discord.
+    """
+    progress = Progress()
+    task = asyncio.ensure_future(start(progress))
+    last_edit = time.monotonic()
+    try:
+        while True:
+            done, _ = await asyncio.wait(
+                {task}, timeout=max(0.0, last_edit + INTERVAL - time.monotonic())
+            )
+            if done:
+                return task.result()
+            last_edit = time.monotonic()
+            if progress.steps and not math.isnan(progress.x):  # shown once the run has begun
+                try:
+                    await interaction.edit_original_response(
+                        content=progress_text(progress, lang),
+                        allowed_mentions=discord.AllowedMentions.none(),
+                    )
+                except discord.HTTPException:
+                    log.warning("a progress edit failed", exc_info=True)
+    finally:
+        if not task.done():
+            task.cancel()

@@ -1,0 +1,136 @@
+"""Runs and explanations laid out as Replies, in the caller's language."""
+
+from __future__ import annotations
+
+from solver import Explanation, Outcome, Run, hint_text, outcome_words
+
+from ..i18n import t
+from ..reply import Attachment, Field, Reply
+from ..text import clip, escape_markdown, number
+from .walk import solve_buttons
+
+FIELD_LIMIT = 1024
+COLORS = {
+    Outcome.CONVERGED: 0x57F287,
+    Outcome.STILL_MOVING: 0xFEE75C,
+    Outcome.DIVERGED: 0xED4245,
+    Outcome.STUCK: 0xEB459E,
+    Outcome.OUT_OF_DOMAIN: 0xED4245,
+    Outcome.TIMED_OUT: 0x99AAB5,
+}
+
+
+def iteration_excerpt(run: Run) -> str:
+    """The first three iterations and the last one in the article's format, as a code block."""
+    lines = [it.line() for it in run.iterations[:3]]
+    if len(run.iterations) > 4:
+        lines.append("…")
+    if len(run.iterations) > 3:
+        lines.append(run.iterations[-1].line())
+    lines.append(f"x={run.final_x:.7f}")
+    return "```\n" + "\n".join(clip(line, 120) for line in lines) + "\n```"
+
+
+def settings_text(run: Run, lang: str) -> str:
+    """x0, lr, steps, optimizer and dtype on one line."""
+    s = run.settings
+    return t(
+        lang,
+        "settings_value",
+        x0=number(s.x0),
+        lr=number(s.lr),
+        steps=s.steps,
+        optimizer=s.optimizer,
+        dtype=s.dtype,
+    )
+
+
+def result_text(run: Run, lang: str) -> str:
+    """Final x, the nearest root and the error."""
+    lines = [f"{t(lang, 'final_x')}: `x={run.final_x:.7f}`"]
+    if run.root is None or run.error is None:
+        lines.append(t(lang, "no_root"))
+    else:
+        lines.append(f"{t(lang, 'nearest_root')}: `{run.root:.10g}`")
+        lines.append(f"{t(lang, 'error')}: `{run.error:.3g}`")
+    return "\n".join(lines)
+
+
+def outcome_text(run: Run, lang: str) -> str:
+    """The outcome in words, then its hint."""
+    words = f"**{outcome_words(run, lang)}**"
+    hint = hint_text(run, lang)
+    return clip(words if hint is None else f"{words}\n{hint}", FIELD_LIMIT)
+
+
+def solve_reply(run: Run, run_id: int, pretty_equation: str, png: bytes, lang: str) -> Reply:
+    """The /solve answer: settings, iterations, result, outcome, the figure and the run id."""
+    return Reply(
+        title=clip(t(lang, "solve_title", equation=escape_markdown(pretty_equation)), 256),
+        fields=[
+            Field(t(lang, "settings"), settings_text(run, lang)),
+            Field(t(lang, "iterations"), iteration_excerpt(run)),
+            Field(t(lang, "result"), result_text(run, lang), inline=True),
+            Field(t(lang, "outcome"), outcome_text(run, lang), inline=True),
+        ],
+        footer=t(lang, "run_footer", run_id=run_id, seconds=run.seconds),
+        image=Attachment(f"run-{run_id}.png", png),
+        color=COLORS[run.outcome],
+        buttons=solve_buttons(run_id, lang),
+        run_id=run_id,
+    )
+
+
+def explain_reply(explanation: Explanation, run_id: int, lang: str) -> Reply:
+    """An explanation as an embed: one field per section."""
+    fields = [
+        Field(section.heading, clip("\n".join(section.lines), FIELD_LIMIT))
+        for section in explanation.sections
+    ]
+    return Reply(
+        title=clip(escape_markdown(explanation.title), 256),
+        fields=fields,
+        footer=t(lang, "explain_footer", run_id=run_id),
+        run_id=run_id,
+    )
+
+
+def compare_reply(
+    runs: list[Run], first_id: int, pretty_equation: str, png: bytes, lang: str
+) -> Reply:
+    """The /compare answer: one line per learning rate and the comparison figure."""
+    lines = [
+        t(
+            lang,
+            "compare_line",
+            lr=number(run.settings.lr),
+            outcome=outcome_words(run, lang),
+            x=f"{run.final_x:.7f}",
+        )
+        for run in runs
+    ]
+    s = runs[0].settings
+    return Reply(
+        title=clip(t(lang, "compare_title", equation=escape_markdown(pretty_equation)), 256),
+        description=t(lang, "compare_settings", x0=number(s.x0), steps=s.steps)
+        + "\n\n"
+        + "\n".join(lines),
+        footer=t(lang, "compare_footer", run_id=first_id),
+        image=Attachment(f"compare-{first_id}.png", png),
+        run_id=first_id,
+    )
+
+
+def help_reply(lang: str) -> Reply:
+    """What gradient descent does here, and each command with an example."""
+    commands = "\n".join(
+        t(lang, key) for key in ("help_solve", "help_explain", "help_compare", "help_help")
+    )
+    return Reply(
+        title=t(lang, "help_title"),
+        description=t(lang, "help_intro"),
+        fields=[
+            Field(t(lang, "help_commands"), commands),
+            Field(t(lang, "help_equations"), t(lang, "help_equations_value")),
+        ],
+    )

@@ -1,0 +1,282 @@
+"""The tutor's command logic, free of discord.py: plain options in, a Reply out.
+
+Every check that can refuse a command runs first, on the event loop and quickly, so the
+edge can answer a mistake at once; the work itself then runs in the bounded pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from solver import (
+    DTYPES,
+    OPTIMIZERS,
+    Equation,
+    EquationError,
+    Explanation,
+    IterationOutOfRange,
+    Progress,
+    Run,
+    SettingsError,
+    explain,
+    parse_equation,
+    render_comparison,
+    render_convergence,
+    solve,
+    solve_batch,
+)
+
+from ..config import Config
+from ..reply import Reply
+from ..storage import RunStore, RunSummary, StoredRun
+from ..work_pool import Busy, Cooldown, WorkPool
+from .caller import Caller
+from .errors import UserError
+from .layout import compare_reply, explain_reply, help_reply, solve_reply
+from .messages import equation_error_text, settings_error_text
+from .walk import csv_reply, step_buttons
+
+log = logging.getLogger(__name__)
+MAX_COMPARE = 8
+
+
+@dataclass(frozen=True)
+class SolveJob:
+    """A checked /solve, ready to run."""
+
+    caller: Caller
+    equation: Equation
+    x0: float
+    lr: float
+    steps: int
+    optimizer: str
+    dtype: str
+
+
+@dataclass(frozen=True)
+class CompareJob:
+    """A checked /compare, ready to run."""
+
+    caller: Caller
+    equation: Equation
+    x0: float
+    lrs: tuple[float, ...]
+    steps: int
+
+
+def parse_lrs(text: str) -> tuple[float, ...]:
+    """2 to 8 positive learning rates separated by spaces or commas; UserError otherwise."""
+    words = text.replace(",", " ").split()
+    if not 2 <= len(words) <= MAX_COMPARE:
+        raise UserError("lrs_count")
+    lrs = []
+    for word in words:
+        try:
+            value = float(word[:40])
+        except ValueError:
+            raise UserError("lrs_bad", value=word[:40]) from None
+        if not (math.isfinite(value) and value > 0):
+            raise UserError("lrs_bad", value=word[:40])
+        lrs.append(value)
+    return tuple(lrs)
+
+
+class Tutor:
+    """/solve, /explain, /compare and /help over a run store and a bounded work pool."""
+
+    def __init__(self, config: Config, store: RunStore, pool: WorkPool, cooldown: Cooldown) -> None:
+        """Use `store` for runs and `pool` for every torch or matplotlib call."""
+        self.config = config
+        self.store = store
+        self.pool = pool
+        self.cooldown = cooldown
+        # Storage reads and explanations are light; they get their own small pool so that
+        # /explain answers even while the compute pool is full.
+        self._light = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gd-light")
+
+    def close(self) -> None:
+        """Stop the light executor (the caller owns the store and the pool)."""
+        self._light.shutdown(wait=True, cancel_futures=True)
+
+    def _equation(self, text: str, lang: str) -> Equation:
+        try:
+            return parse_equation(text)
+        except EquationError as error:
+            raise UserError("bad_equation", detail=equation_error_text(error, lang)) from None
+
+    def _admit(self, caller: Caller) -> None:
+        if self.pool.full:
+            raise UserError("busy")
+        wait = self.cooldown.check(caller.user_id)
+        if wait > 0:
+            raise UserError("cooldown", seconds=wait)
+
+    def _check_steps(self, steps: int) -> None:
+        if not 1 <= steps <= self.config.solver.max_steps:
+            raise UserError("steps_too_many", max=self.config.solver.max_steps)
+
+    def check_solve(
+        self,
+        caller: Caller,
+        *,
+        x0: float = 1.0,
+        lr: float = 0.01,
+        steps: int = 100,
+        equation: str = "x**2 - 2",
+        optimizer: str = "sgd",
+        precision: str = "float32",
+    ) -> SolveJob:
+        """Validate a /solve and admit it (cooldown, queue), or raise UserError."""
+        lang = caller.lang
+        self._check_steps(steps)
+        if not (math.isfinite(x0) and math.isfinite(lr) and lr > 0):
+            key = "lr_not_positive" if math.isfinite(x0) else "x0_not_finite"
+            raise UserError("bad_setting", detail=settings_error_text(key, lang))
+        if optimizer not in OPTIMIZERS or precision not in DTYPES:
+            raise UserError("bad_setting", detail=settings_error_text("unknown_choice", lang))
+        eq = self._equation(equation, lang)
+        self._admit(caller)
+        return SolveJob(caller, eq, x0, lr, steps, optimizer, precision)
+
+    def _compute_solve(self, job: SolveJob, progress: Progress | None) -> tuple[int, Run, bytes]:
+        run = solve(
+            job.equation,
+            job.x0,
+            job.lr,
+            job.steps,
+            job.optimizer,
+            job.dtype,
+            max_seconds=self.config.solver.max_seconds,
+            progress=progress,
+        )
+        png = render_convergence(run)
+        run_id = self._save(job.caller, run)
+        return run_id, run, png
+
+    def _save(self, caller: Caller, run: Run) -> int:
+        return self.store.save(
+            run,
+            user_id=caller.user_id,
+            guild_id=caller.guild_id,
+            channel_id=caller.channel_id,
+            locale=caller.locale,
+        )
+
+    async def run_solve(self, job: SolveJob, progress: Progress | None = None) -> Reply:
+        """Solve, draw and store in the pool; the reply goes out only after the run is stored."""
+        run_id, run, png = await self._in_pool(self._compute_solve, job, progress)
+        return solve_reply(run, run_id, job.equation.pretty, png, job.caller.lang)
+
+    async def _in_pool(self, fn, *args):  # type: ignore[no-untyped-def]
+        try:
+            return await self.pool.run(fn, *args)
+        except Busy:
+            raise UserError("busy") from None
+        except (SettingsError, EquationError):
+            raise
+        except Exception:
+            log.exception("a worker failed")
+            raise UserError("worker_failed") from None
+
+    async def _light_call(self, fn, *args):  # type: ignore[no-untyped-def]
+        return await asyncio.get_running_loop().run_in_executor(self._light, fn, *args)
+
+    async def find_run(self, caller: Caller, run_id: int | None) -> StoredRun:
+        """The run asked for, or the caller's latest in this channel; UserError if none."""
+        if run_id is None:
+            stored = await self._light_call(self.store.latest, caller.user_id, caller.channel_id)
+            if stored is None:
+                raise UserError("no_runs")
+            return stored
+        stored = await self._light_call(self.store.get, run_id)
+        if stored is None:
+            raise UserError("unknown_run", run_id=run_id)
+        return stored
+
+    async def _explanation(
+        self, caller: Caller, iteration: int, run_id: int | None
+    ) -> tuple[Explanation, int]:
+        stored = await self.find_run(caller, run_id)
+        try:
+            explanation = await self._light_call(explain, stored.run, iteration, caller.lang)
+        except IterationOutOfRange as error:
+            raise UserError("iteration_range", k=iteration, last=error.last) from None
+        return explanation, stored.id
+
+    async def explain(self, caller: Caller, iteration: int, run_id: int | None = None) -> Reply:
+        """Iteration `iteration` of a stored run, explained in the caller's language."""
+        explanation, found_id = await self._explanation(caller, iteration, run_id)
+        return explain_reply(explanation, found_id, caller.lang)
+
+    async def step(self, caller: Caller, run_id: int, k: int) -> Reply:
+        """Step k of a run with ⏮ ◀ ▶ ⏭, for the one who clicked (ephemeral)."""
+        explanation, found_id = await self._explanation(caller, k, run_id)
+        reply = explain_reply(explanation, found_id, caller.lang)
+        reply.buttons = step_buttons(found_id, k, explanation.last_k)
+        reply.ephemeral = True
+        return reply
+
+    async def export_csv(self, caller: Caller, run_id: int) -> Reply:
+        """Every iteration of a run as CSV, for the one who clicked."""
+        stored = await self.find_run(caller, run_id)
+        return csv_reply(stored.run, stored.id, caller.lang)
+
+    async def check_rerun(self, caller: Caller, run_id: int, factor: float) -> SolveJob:
+        """The same problem at lr × factor, as a run of the clicker's (their cooldown applies)."""
+        s = (await self.find_run(caller, run_id)).run.settings
+        return self.check_solve(
+            caller,
+            x0=s.x0,
+            lr=s.lr * factor,
+            steps=min(s.steps, self.config.solver.max_steps),
+            equation=s.equation,
+            optimizer=s.optimizer,
+            precision=s.dtype,
+        )
+
+    async def recent(self, caller: Caller) -> list[RunSummary]:
+        """The caller's newest runs, for autocomplete."""
+        return await self._light_call(self.store.recent, caller.user_id, 25)
+
+    def check_compare(
+        self,
+        caller: Caller,
+        *,
+        lrs: str,
+        x0: float = 1.0,
+        steps: int = 100,
+        equation: str = "x**2 - 2",
+    ) -> CompareJob:
+        """Validate a /compare and admit it, or raise UserError."""
+        self._check_steps(steps)
+        if not math.isfinite(x0):
+            raise UserError("bad_setting", detail=settings_error_text("x0_not_finite", caller.lang))
+        rates = parse_lrs(lrs)
+        eq = self._equation(equation, caller.lang)
+        self._admit(caller)
+        return CompareJob(caller, eq, x0, rates, steps)
+
+    def _compute_compare(self, job: CompareJob) -> tuple[int, list[Run], bytes]:
+        runs = solve_batch(
+            job.equation,
+            [job.x0] * len(job.lrs),
+            list(job.lrs),
+            job.steps,
+            max_seconds=self.config.solver.max_seconds,
+        )
+        png = render_comparison(runs)
+        ids = [self._save(job.caller, run) for run in runs]
+        return ids[0], runs, png
+
+    async def run_compare(self, job: CompareJob) -> Reply:
+        """One batched run of every learning rate, drawn and stored in the pool."""
+        first_id, runs, png = await self._in_pool(self._compute_compare, job)
+        return compare_reply(runs, first_id, job.equation.pretty, png, job.caller.lang)
+
+    def help(self, lang: str) -> Reply:
+        """The /help answer; no executor needed."""
+        return help_reply(lang)
