@@ -20,11 +20,18 @@ from discord_standin import StandIn, running_client
 
 def _png(width: int, height: int) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     rows = b"".join(b"\x00" + b"\x80\x20\x10" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 PNG = _png(4, 3)
@@ -50,25 +57,33 @@ class Counter(discord.ui.View):
         self.count = 0
 
     @discord.ui.button(label="+1", custom_id="counter:add")
-    async def add(self, interaction: discord.Interaction, button: discord.ui.Button[Counter]) -> None:
+    async def add(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Counter]
+    ) -> None:
         self.count += 1
         await interaction.response.edit_message(content=f"count {self.count}", view=self)
 
     @discord.ui.button(label="reset", custom_id="counter:reset")
-    async def reset(self, interaction: discord.Interaction, button: discord.ui.Button[Counter]) -> None:
+    async def reset(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Counter]
+    ) -> None:
         self.count = 0
         await interaction.response.defer()  # type 6: edit later
         await interaction.edit_original_response(content="count 0")
 
     @discord.ui.button(label="ask", custom_id="counter:ask")
-    async def ask(self, interaction: discord.Interaction, button: discord.ui.Button[Counter]) -> None:
+    async def ask(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Counter]
+    ) -> None:
         await interaction.response.send_modal(Question())
 
 
 class Question(discord.ui.Modal, title="Question"):
     """A modal whose submission edits the message the button was on."""
 
-    text: discord.ui.TextInput[Question] = discord.ui.TextInput(label="Your question", custom_id="ask:text")
+    text: discord.ui.TextInput[Question] = discord.ui.TextInput(
+        label="Your question", custom_id="ask:text"
+    )
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.edit_message(content=f"asked {self.text.value}")
@@ -81,7 +96,9 @@ def make_bot() -> Bot:
     bot = Bot(client, tree)
 
     @tree.error
-    async def on_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    async def on_error(
+        interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
         bot.errors.append(error.__cause__ or error)
 
     @tree.command()
@@ -91,14 +108,17 @@ def make_bot() -> Bot:
         await interaction.response.defer(thinking=True)
         embed = discord.Embed(title=f"x = {x}").set_image(url="attachment://plot.png")
         picture = discord.File(io.BytesIO(PNG), filename="plot.png")
-        await interaction.followup.send(f"pong {x}", file=picture, embed=embed,
-                                        allowed_mentions=NO_MENTIONS, wait=True)
+        await interaction.followup.send(
+            f"pong {x}", file=picture, embed=embed, allowed_mentions=NO_MENTIONS, wait=True
+        )
         await interaction.followup.send("done", allowed_mentions=NO_MENTIONS)
 
     @tree.command()
     async def hello(interaction: discord.Interaction) -> None:
         """Answer at once, mentioning the user without pinging."""
-        await interaction.response.send_message(f"hello {interaction.user.mention}", allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(
+            f"hello {interaction.user.mention}", allowed_mentions=NO_MENTIONS
+        )
 
     @tree.command()
     async def slow(interaction: discord.Interaction) -> None:
@@ -122,7 +142,9 @@ def make_bot() -> Bot:
         await interaction.response.send_message(f"you picked {name}", allowed_mentions=NO_MENTIONS)
 
     @fruit.autocomplete("name")
-    async def fruit_names(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def fruit_names(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=f, value=f) for f in FRUITS if f.startswith(current)]
 
     @tree.command()
@@ -132,14 +154,18 @@ def make_bot() -> Bot:
         await interaction.followup.send("psst", allowed_mentions=NO_MENTIONS)
         original = await interaction.original_response()
         picture = discord.File(io.BytesIO(PNG), filename="late.png")
-        await interaction.edit_original_response(content=f"{original.content}!", attachments=[picture])
+        await interaction.edit_original_response(
+            content=f"{original.content}!", attachments=[picture]
+        )
         extra = await interaction.followup.send("again", ephemeral=True, wait=True)
         await extra.edit(content="again!")
 
     @tree.command()
     async def counter(interaction: discord.Interaction) -> None:
         """A message with a button."""
-        await interaction.response.send_message("count 0", view=Counter(), allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(
+            "count 0", view=Counter(), allowed_mentions=NO_MENTIONS
+        )
 
     return bot
 
@@ -169,13 +195,24 @@ async def test_startup_logs_in_identifies_and_syncs(standin: StandIn, bot: Bot) 
 
     ping = standin.command("ping")
     assert ping["guild_id"] == standin.guild_id and ping["id"].isdigit()
-    assert ping["options"] == [{"type": 10, "name": "x", "description": "any number", "required": True}]
+    assert ping["options"] == [
+        {"type": 10, "name": "x", "description": "any number", "required": True}
+    ]
     assert {c["name"] for c in standin.commands[standin.guild_id]} == {
-        "ping", "hello", "slow", "long", "fruit", "secret", "counter"}
+        "ping",
+        "hello",
+        "slow",
+        "long",
+        "fruit",
+        "secret",
+        "counter",
+    }
     standin.assert_no_violations()
 
 
-async def test_defer_then_followups_fill_thinking_message_then_add_one(standin: StandIn, bot: Bot) -> None:
+async def test_defer_then_followups_fill_thinking_message_then_add_one(
+    standin: StandIn, bot: Bot
+) -> None:
     handle = await standin.invoke_command("ping", {"x": 2.5})
     callback = await handle.wait_callback()
     assert callback.type == 5 and not callback.ephemeral
@@ -204,10 +241,14 @@ async def test_immediate_reply_and_mentions_disabled_everywhere(standin: StandIn
     assert message.interaction_metadata is not None
     assert message.interaction_metadata["user"]["id"] == user["id"]
     requests = standin.message_requests()
-    assert requests and all(r.message_payload["allowed_mentions"] == {"parse": []} for r in requests)
+    assert requests and all(
+        r.message_payload["allowed_mentions"] == {"parse": []} for r in requests
+    )
 
 
-async def test_rate_limit_and_server_error_on_followup_are_retried(standin: StandIn, bot: Bot) -> None:
+async def test_rate_limit_and_server_error_on_followup_are_retried(
+    standin: StandIn, bot: Bot
+) -> None:
     followup = r"^/webhooks/\d+/[^/]+$"
     # discord.py waits 1 s after a first 5xx (3 s after a second attempt), retry_after after a 429.
     broken = standin.fail_next("POST", followup, status=500)
@@ -223,7 +264,9 @@ async def test_rate_limit_and_server_error_on_followup_are_retried(standin: Stan
     standin.assert_no_violations()
 
 
-async def test_dropped_gateway_resumes_and_replays_missed_events(standin: StandIn, bot: Bot) -> None:
+async def test_dropped_gateway_resumes_and_replays_missed_events(
+    standin: StandIn, bot: Bot
+) -> None:
     await standin.drop_gateway(code=4000)
     missed = await standin.invoke_command("hello")  # sent while the bot is away
     await standin.wait_resumed(1)
@@ -239,18 +282,25 @@ async def test_dropped_gateway_resumes_and_replays_missed_events(standin: StandI
     standin.assert_no_violations()
 
 
-async def test_callback_after_three_seconds_is_unknown_interaction(standin: StandIn, bot: Bot) -> None:
+async def test_callback_after_three_seconds_is_unknown_interaction(
+    standin: StandIn, bot: Bot
+) -> None:
     handle = await standin.invoke_command("slow")
     violation = await standin.wait_violation("late_callback", timeout=8)
     assert violation.code == 10062
     late = [r for r in standin.requests if r.kind == "interaction_callback"]
-    assert late[-1].status == 404 and late[-1].response == {"message": "Unknown interaction", "code": 10062}
+    assert late[-1].status == 404 and late[-1].response == {
+        "message": "Unknown interaction",
+        "code": 10062,
+    }
     assert handle.callback is None and handle.expired
     await standin.signal.wait_for(lambda: bot.errors, 5, "the bot's error handler")
     assert isinstance(bot.errors[0], discord.NotFound) and bot.errors[0].code == 10062
 
 
-async def test_message_limit_is_rejected_and_interaction_stays_open(standin: StandIn, bot: Bot) -> None:
+async def test_message_limit_is_rejected_and_interaction_stays_open(
+    standin: StandIn, bot: Bot
+) -> None:
     handle = await standin.invoke_command("long")
     (message,) = await handle.wait_messages(1)
     assert message.content == "short"
@@ -285,15 +335,22 @@ async def test_button_click_edits_its_message(standin: StandIn, bot: Bot) -> Non
 async def test_ephemeral_defer_original_response_and_edits(standin: StandIn, bot: Bot) -> None:
     handle = await standin.invoke_command("secret")
     assert (await handle.wait_callback()).ephemeral
-    await standin.signal.wait_for(lambda: len(handle.visible_messages()) == 2 and
-                                  handle.messages[1].content == "again!", 5, "both edits")
+    await standin.signal.wait_for(
+        lambda: len(handle.visible_messages()) == 2 and handle.messages[1].content == "again!",
+        5,
+        "both edits",
+    )
     first, extra = handle.messages
     assert first is handle.original and first.ephemeral and extra.ephemeral
     assert first.content == "psst!" and first.attachment("late.png").data == PNG
     assert [e.request.get("content") for e in handle.edits] == ["psst", "psst!"]
     assert [r.kind for r in standin.requests if r.path.startswith("/webhooks")] == [
-        "webhook_execute", "webhook_message_get", "webhook_message_edit", "webhook_execute",
-        "webhook_message_edit"]
+        "webhook_execute",
+        "webhook_message_get",
+        "webhook_message_edit",
+        "webhook_execute",
+        "webhook_message_edit",
+    ]
     standin.assert_no_violations()
 
 
@@ -318,10 +375,14 @@ async def test_rate_limited_command_sync_is_retried(standin: StandIn, bot: Bot) 
     fault = standin.fail_next("PUT", r"/commands$", status=429, retry_after=0.1)
     synced = await bot.tree.sync(guild=discord.Object(int(standin.guild_id)))
     assert (await fault.wait_recovered()).kind == "bulk_overwrite_commands"
-    assert sorted(str(c.id) for c in synced) == sorted(c["id"] for c in standin.commands[standin.guild_id])
+    assert sorted(str(c.id) for c in synced) == sorted(
+        c["id"] for c in standin.commands[standin.guild_id]
+    )
 
 
-async def test_abnormal_close_resumes_and_invalid_session_reidentifies(standin: StandIn, bot: Bot) -> None:
+async def test_abnormal_close_resumes_and_invalid_session_reidentifies(
+    standin: StandIn, bot: Bot
+) -> None:
     await standin.drop_gateway(code=None)
     await standin.wait_resumed(1)
     await standin.drop_gateway(code=4000, resumable=False)
@@ -333,14 +394,53 @@ async def test_abnormal_close_resumes_and_invalid_session_reidentifies(standin: 
     standin.assert_no_violations()
 
 
+async def test_dm_invocation_needs_a_global_command(standin: StandIn, bot: Bot) -> None:
+    with pytest.raises(KeyError, match="usable in DMs"):
+        await standin.invoke_command("hello", dm=True)
+    await bot.tree.sync()
+    handle = await standin.invoke_command("hello", dm=True)
+    (message,) = await handle.wait_messages(1)
+    assert "guild_id" not in handle.payload and handle.payload["context"] == 1
+    assert standin.channels[message.channel_id]["type"] == 1
+    assert message.content == f"hello <@{standin.user['id']}>"
+    standin.assert_no_violations()
+
+
 async def test_heartbeats_are_recorded_per_connection() -> None:
     async with StandIn(heartbeat_interval=0.2) as standin:
         made = make_bot()
         async with running_client(made.client, standin):
-            await standin.signal.wait_for(lambda: len(standin.gateway.heartbeats) >= 4, 10, "4 heartbeats")
+            await standin.signal.wait_for(
+                lambda: len(standin.gateway.heartbeats) >= 4, 10, "4 heartbeats"
+            )
         gaps = standin.gateway.heartbeat_gaps()
         assert len(gaps) >= 3
         assert all(0.05 < gap < 5.0 for gap in gaps)  # about 0.2 s; generous for a loaded machine
+
+
+def _rows(n: int) -> list[dict[str, Any]]:
+    button = {"type": 2, "style": 1, "label": "b", "custom_id": "b"}
+    return [{"type": 1, "components": [button]} for _ in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"content": "x" * 2001}, "content"),
+        ({"embeds": [{"title": "t"}] * 11}, "embeds"),
+        ({"embeds": [{"description": "d" * 4000}, {"description": "d" * 2001}]}, "embeds"),
+        ({"content": "x", "components": _rows(6)}, "components"),
+    ],
+)
+def test_message_limits(payload: dict[str, Any], field: str) -> None:
+    from discord_standin import validation
+
+    assert field in validation.message_errors(payload)
+    assert validation.message_errors({"content": "x" * 2000, "components": _rows(5)}) == {}
+    assert (
+        validation.message_errors({"embeds": [{"description": "d" * 4000}] + [{"title": "t"}] * 9})
+        == {}
+    )
 
 
 # --- raw protocol checks, without discord.py -----------------------------------------------------
@@ -392,7 +492,9 @@ async def test_raw_gateway_and_rest_rules(standin: StandIn) -> None:
             body = [{"name": "hello", "description": "say hello", "type": 1}]
             async with http.put(commands, json=body, headers=auth) as resp:
                 assert resp.status == 200 and (await resp.json())[0]["id"].isdigit()
-            async with http.put(commands, json=[{"name": "Hello", "description": ""}], headers=auth) as resp:
+            async with http.put(
+                commands, json=[{"name": "Hello", "description": ""}], headers=auth
+            ) as resp:
                 assert resp.status == 400 and (await resp.json())["code"] == 50035
 
             first = await standin.invoke_command("hello")
@@ -400,7 +502,9 @@ async def test_raw_gateway_and_rest_rules(standin: StandIn) -> None:
             dispatched = await gateway.receive()
             assert dispatched["t"] == "INTERACTION_CREATE" and dispatched["d"]["id"] == first.id
 
-            followup = f"{standin.rest_base}/webhooks/{standin.application_id}/{second.token}?wait=1"
+            followup = (
+                f"{standin.rest_base}/webhooks/{standin.application_id}/{second.token}?wait=1"
+            )
             async with http.post(followup, json={"content": "early"}) as resp:
                 assert resp.status == 404 and (await resp.json())["code"] == 10015
             callback = f"{standin.rest_base}/interactions/{first.id}/{first.token}/callback?with_response=1"
@@ -411,11 +515,23 @@ async def test_raw_gateway_and_rest_rules(standin: StandIn) -> None:
                 assert answer["interaction"]["response_message_id"] == first.original.id
             async with http.post(callback, json=reply) as resp:
                 assert resp.status == 400 and (await resp.json())["code"] == 40060
+            big = aiohttp.FormData(quote_fields=False)
+            big.add_field("payload_json", json.dumps({"content": "big"}))
+            big.add_field("files[0]", b"\0" * (10 * 1024 * 1024 + 1), filename="big.bin")
+            followup = f"{standin.rest_base}/webhooks/{standin.application_id}/{first.token}"
+            async with http.post(followup, data=big) as resp:
+                assert resp.status == 413 and (await resp.json())["code"] == 40005
 
             await gateway.send(6, {"token": standin.token, "session_id": "nope", "seq": 1})
             while (frame := await gateway.receive())["op"] != 9:
                 pass
             assert frame["d"] is False
     assert {v.kind for v in standin.violations} == {
-        "unauthorized", "unknown_route", "invalid_commands", "before_callback", "double_callback"}
+        "unauthorized",
+        "unknown_route",
+        "invalid_commands",
+        "before_callback",
+        "double_callback",
+        "too_large",
+    }
     assert [b.connection for b in standin.gateway.heartbeats] == [standin.gateway.connections[0].id]

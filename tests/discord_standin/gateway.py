@@ -58,7 +58,9 @@ class Connection:
 
     _ids = itertools.count(1)
 
-    def __init__(self, request: web.Request, ws: web.WebSocketResponse, compress: str | None) -> None:
+    def __init__(
+        self, request: web.Request, ws: web.WebSocketResponse, compress: str | None
+    ) -> None:
         self.id = next(self._ids)
         self.request = request
         self.ws = ws
@@ -80,7 +82,9 @@ class Connection:
         text = json.dumps(frame, separators=(",", ":"))
         async with self._send_lock:
             if self.compress == "zlib-stream":
-                data = self._compressor.compress(text.encode()) + self._compressor.flush(zlib.Z_SYNC_FLUSH)
+                data = self._compressor.compress(text.encode()) + self._compressor.flush(
+                    zlib.Z_SYNC_FLUSH
+                )
                 await self.ws.send_bytes(data)
             elif self.compress == "zstd-stream":
                 import zstandard
@@ -129,16 +133,26 @@ class Gateway:
         self.connects += 1
         self.standin.changed()
         if request.query.get("encoding", "json") != "json":
-            self.standin.violation("gateway", 4002, "WS", request.path, "only encoding=json is supported")
+            self.standin.violation(
+                "gateway", 4002, "WS", request.path, "only encoding=json is supported"
+            )
             await ws.close(code=4002)
             return ws
         if compress not in (None, "zlib-stream", "zstd-stream"):
-            self.standin.violation("gateway", 4000, "WS", request.path, f"unknown compress={compress}")
+            self.standin.violation(
+                "gateway", 4000, "WS", request.path, f"unknown compress={compress}"
+            )
             await ws.close(code=4000)
             return ws
         try:
-            await conn.send({"op": 10, "d": {"heartbeat_interval": self.standin.heartbeat_interval_ms},
-                             "s": None, "t": None})
+            await conn.send(
+                {
+                    "op": 10,
+                    "d": {"heartbeat_interval": self.standin.heartbeat_interval_ms},
+                    "s": None,
+                    "t": None,
+                }
+            )
             async for msg in ws:
                 if msg.type is not WSMsgType.TEXT:
                     continue
@@ -184,7 +198,9 @@ class Gateway:
             return
         intents = int(d.get("intents") or 0)
         if intents & PRIVILEGED_INTENTS & ~self.standin.allowed_privileged_intents:
-            self.standin.violation("gateway", 4014, "WS", conn.path, f"privileged intents {intents}")
+            self.standin.violation(
+                "gateway", 4014, "WS", conn.path, f"privileged intents {intents}"
+            )
             await self._close(conn, 4014)
             return
         self.identifies += 1
@@ -226,8 +242,14 @@ class Gateway:
             return
         guild_id = str(d.get("guild_id"))
         members = self.standin.guild_members(guild_id)
-        chunk = {"guild_id": guild_id, "members": members, "chunk_index": 0, "chunk_count": 1,
-                 "not_found": [], "presences": []}
+        chunk = {
+            "guild_id": guild_id,
+            "members": members,
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [],
+            "presences": [],
+        }
         if d.get("nonce") is not None:
             chunk["nonce"] = d["nonce"]
         async with session.lock:

@@ -39,21 +39,27 @@ EMPTY_MESSAGE = error(50006, "Cannot send an empty message")
 class InteractionHandle:
     """One interaction the stand-in dispatched, and everything the bot did in answer."""
 
-    def __init__(self, standin: StandIn, payload: dict[str, Any], source: Message | None = None) -> None:
+    def __init__(
+        self, standin: StandIn, payload: dict[str, Any], source: Message | None = None
+    ) -> None:
         self.standin = standin
         self.payload = payload
         self.id: str = payload["id"]
         self.token: str = payload["token"]
         self.type: int = payload["type"]
         self.locale: str = payload.get("locale", "en-US")
-        self.user: dict[str, Any] = (payload.get("member") or {}).get("user") or payload.get("user") or {}
+        self.user: dict[str, Any] = (
+            (payload.get("member") or {}).get("user") or payload.get("user") or {}
+        )
         self.channel_id: str = payload["channel_id"]
         self.source = source  # the message a component interaction came from
         self.created = time.monotonic()
         self.callback: CallbackRecord | None = None
         self.expired = False  # a callback came after the deadline
         self.original: Message | None = None  # what @original points at
-        self.messages: list[Message] = []  # original first, then followups (and the clicked message)
+        self.messages: list[
+            Message
+        ] = []  # original first, then followups (and the clicked message)
         self.last_change = self.created
 
     @property
@@ -98,7 +104,9 @@ class InteractionHandle:
         while True:
             settled = not any(m.loading and not m.deleted for m in self.messages)
             if settled and time.monotonic() - self.last_change >= quiet:
-                shown = [m for m in self.visible_messages() if not m.deleted] or self.visible_messages()
+                shown = [
+                    m for m in self.visible_messages() if not m.deleted
+                ] or self.visible_messages()
                 return max(shown, key=lambda m: m.updated_at)
             if loop.time() > deadline:
                 raise TimeoutError(f"stand-in: interaction {self.name or self.id} did not settle")
@@ -112,18 +120,29 @@ class InteractionRules:
         self.standin = standin
         self.store = standin.store
 
-    def _violation(self, kind: str, body: dict[str, Any], method: str, path: str, detail: str) -> None:
+    def _violation(
+        self, kind: str, body: dict[str, Any], method: str, path: str, detail: str
+    ) -> None:
         self.standin.violation(kind, int(body.get("code", 0)), method, path, detail)
 
-    def _check_message(self, payload: dict[str, Any], files: list[UploadedFile], path: str,
-                       method: str, *, creating: bool) -> Reply | None:
+    def _check_message(
+        self,
+        payload: dict[str, Any],
+        files: list[UploadedFile],
+        path: str,
+        method: str,
+        *,
+        creating: bool,
+    ) -> Reply | None:
         errors = validation.message_errors(payload)
         if errors:
             body = validation.form_error_body(errors)
             self.standin.violation("limit", 50035, method, path, repr(errors))
             return 400, body
         if creating and validation.is_empty_message(payload, has_files=bool(files)):
-            self._violation("empty_message", EMPTY_MESSAGE, method, path, "no content, embeds or files")
+            self._violation(
+                "empty_message", EMPTY_MESSAGE, method, path, "no content, embeds or files"
+            )
             return 400, EMPTY_MESSAGE
         return None
 
@@ -132,7 +151,9 @@ class InteractionRules:
             "id": handle.id,
             "type": handle.type,
             "user": handle.user,
-            "authorizing_integration_owners": handle.payload.get("authorizing_integration_owners", {}),
+            "authorizing_integration_owners": handle.payload.get(
+                "authorizing_integration_owners", {}
+            ),
         }
         if handle.name is not None:
             metadata["name"] = handle.name
@@ -145,28 +166,53 @@ class InteractionRules:
             "type": 20 if handle.type == COMMAND else 0,
         }
 
-    def callback(self, handle: InteractionHandle, body: dict[str, Any], files: list[UploadedFile],
-                 path: str) -> Reply:
+    def callback(
+        self, handle: InteractionHandle, body: dict[str, Any], files: list[UploadedFile], path: str
+    ) -> Reply:
         """POST /interactions/{id}/{token}/callback."""
         elapsed = time.monotonic() - handle.created
         if handle.expired or elapsed > self.standin.callback_deadline:
             handle.expired = True
-            self._violation("late_callback", UNKNOWN_INTERACTION, "POST", path,
-                            f"first callback after {elapsed:.2f} s")
+            self._violation(
+                "late_callback",
+                UNKNOWN_INTERACTION,
+                "POST",
+                path,
+                f"first callback after {elapsed:.2f} s",
+            )
             handle._touch()
             return 404, UNKNOWN_INTERACTION
         if handle.callback is not None:
-            self._violation("double_callback", ALREADY_ACKNOWLEDGED, "POST", path,
-                            f"second callback type {body.get('type')}")
+            self._violation(
+                "double_callback",
+                ALREADY_ACKNOWLEDGED,
+                "POST",
+                path,
+                f"second callback type {body.get('type')}",
+            )
             return 400, ALREADY_ACKNOWLEDGED
         kind = body.get("type")
         data = body.get("data") or {}
         if kind not in ALLOWED_CALLBACKS.get(handle.type, set()):
-            self.standin.violation("invalid_callback_type", 50035, "POST", path,
-                                   f"callback type {kind} for interaction type {handle.type}")
+            self.standin.violation(
+                "invalid_callback_type",
+                50035,
+                "POST",
+                path,
+                f"callback type {kind} for interaction type {handle.type}",
+            )
             return 400, validation.form_error_body(
-                {"type": {"_errors": [{"code": "INTERACTION_RESPONSE_TYPE_INVALID",
-                                       "message": "Interaction response type is invalid"}]}})
+                {
+                    "type": {
+                        "_errors": [
+                            {
+                                "code": "INTERACTION_RESPONSE_TYPE_INVALID",
+                                "message": "Interaction response type is invalid",
+                            }
+                        ]
+                    }
+                }
+            )
         message: Message | None = None
         if kind in (4, 7):
             problem = self._check_message(data, files, path, "POST", creating=kind == 4)
@@ -175,14 +221,29 @@ class InteractionRules:
         if kind == 8 and len(data.get("choices") or []) > 25:
             self.standin.violation("limit", 50035, "POST", path, "more than 25 choices")
             return 400, validation.form_error_body(
-                {"data": {"choices": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH",
-                                                   "message": "Must be 25 or fewer in length."}]}}})
+                {
+                    "data": {
+                        "choices": {
+                            "_errors": [
+                                {
+                                    "code": "BASE_TYPE_MAX_LENGTH",
+                                    "message": "Must be 25 or fewer in length.",
+                                }
+                            ]
+                        }
+                    }
+                }
+            )
         if kind == 4:
-            message = self.store.create(handle.channel_id, data, files, **self._message_fields(handle))
+            message = self.store.create(
+                handle.channel_id, data, files, **self._message_fields(handle)
+            )
             handle.original = message
         elif kind == 5:
             flags = 128 | (int(data.get("flags") or 0) & 64)
-            message = self.store.placeholder(handle.channel_id, flags, **self._message_fields(handle))
+            message = self.store.placeholder(
+                handle.channel_id, flags, **self._message_fields(handle)
+            )
             handle.original = message
         elif kind in (6, 7):
             message = handle.source
@@ -193,8 +254,14 @@ class InteractionRules:
         handle._touch(message if kind != 6 else None)
         return 200, self._callback_answer(handle, kind, message)
 
-    def _callback_answer(self, handle: InteractionHandle, kind: int, message: Message | None) -> dict[str, Any]:
-        interaction: dict[str, Any] = {"id": handle.id, "type": handle.type, "activity_instance_id": None}
+    def _callback_answer(
+        self, handle: InteractionHandle, kind: int, message: Message | None
+    ) -> dict[str, Any]:
+        interaction: dict[str, Any] = {
+            "id": handle.id,
+            "type": handle.type,
+            "activity_instance_id": None,
+        }
         answer: dict[str, Any] = {"interaction": interaction}
         if message is not None:
             interaction["response_message_id"] = message.id
@@ -208,11 +275,18 @@ class InteractionRules:
 
     def _usable(self, handle: InteractionHandle | None, method: str, path: str) -> Reply | None:
         if handle is None:
-            self._violation("unknown_webhook", UNKNOWN_WEBHOOK, method, path, "no interaction has this token")
+            self._violation(
+                "unknown_webhook", UNKNOWN_WEBHOOK, method, path, "no interaction has this token"
+            )
             return 404, UNKNOWN_WEBHOOK
         if handle.callback is None:
-            self._violation("before_callback", UNKNOWN_WEBHOOK, method, path,
-                            "webhook request before the interaction was answered")
+            self._violation(
+                "before_callback",
+                UNKNOWN_WEBHOOK,
+                method,
+                path,
+                "webhook request before the interaction was answered",
+            )
             return 404, UNKNOWN_WEBHOOK
         if time.monotonic() - handle.created > FOLLOWUP_TTL:
             body = error(50027, "Invalid Webhook Token")
@@ -220,11 +294,18 @@ class InteractionRules:
             return 401, body
         return None
 
-    def followup(self, handle: InteractionHandle | None, body: dict[str, Any], files: list[UploadedFile],
-                 wait: bool, path: str) -> Reply:
+    def followup(
+        self,
+        handle: InteractionHandle | None,
+        body: dict[str, Any],
+        files: list[UploadedFile],
+        wait: bool,
+        path: str,
+    ) -> Reply:
         """POST /webhooks/{app}/{token}: the first one after a defer fills the thinking message."""
-        problem = self._usable(handle, "POST", path) or self._check_message(body, files, path, "POST",
-                                                                             creating=True)
+        problem = self._usable(handle, "POST", path) or self._check_message(
+            body, files, path, "POST", creating=True
+        )
         if problem is not None:
             return problem
         assert handle is not None
@@ -232,7 +313,9 @@ class InteractionRules:
         if original is not None and original.loading and not original.deleted:
             message = self.store.replace_placeholder(original, body, files)
         else:
-            message = self.store.create(handle.channel_id, body, files, **self._message_fields(handle))
+            message = self.store.create(
+                handle.channel_id, body, files, **self._message_fields(handle)
+            )
         handle._touch(message)
         return (200, message.to_payload()) if wait else (204, None)
 
@@ -255,17 +338,26 @@ class InteractionRules:
             return 404, UNKNOWN_MESSAGE
         return 200, message.to_payload()
 
-    def edit_message(self, handle: InteractionHandle | None, message_id: str, body: dict[str, Any],
-                     files: list[UploadedFile], path: str) -> Reply:
+    def edit_message(
+        self,
+        handle: InteractionHandle | None,
+        message_id: str,
+        body: dict[str, Any],
+        files: list[UploadedFile],
+        path: str,
+    ) -> Reply:
         """PATCH /webhooks/{app}/{token}/messages/{id or @original}."""
-        problem = self._usable(handle, "PATCH", path) or self._check_message(body, files, path, "PATCH",
-                                                                              creating=False)
+        problem = self._usable(handle, "PATCH", path) or self._check_message(
+            body, files, path, "PATCH", creating=False
+        )
         if problem is not None:
             return problem
         assert handle is not None
         message = self._target(handle, message_id)
         if message is None or message.deleted:
-            self._violation("unknown_message", UNKNOWN_MESSAGE, "PATCH", path, f"no message {message_id}")
+            self._violation(
+                "unknown_message", UNKNOWN_MESSAGE, "PATCH", path, f"no message {message_id}"
+            )
             return 404, UNKNOWN_MESSAGE
         self.store.edit(message, body, files)
         handle._touch(message)
@@ -279,7 +371,9 @@ class InteractionRules:
         assert handle is not None
         message = self._target(handle, message_id)
         if message is None or message.deleted:
-            self._violation("unknown_message", UNKNOWN_MESSAGE, "DELETE", path, f"no message {message_id}")
+            self._violation(
+                "unknown_message", UNKNOWN_MESSAGE, "DELETE", path, f"no message {message_id}"
+            )
             return 404, UNKNOWN_MESSAGE
         message.deleted = True
         handle._touch(message)

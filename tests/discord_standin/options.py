@@ -39,8 +39,9 @@ def _coerce(option: dict[str, Any], value: Any) -> Any:
     return value
 
 
-def command_options(command: dict[str, Any], given: dict[str, Any], *, focused: str | None,
-                    validate: bool) -> list[dict[str, Any]]:
+def command_options(
+    command: dict[str, Any], given: dict[str, Any], *, focused: str | None, validate: bool
+) -> list[dict[str, Any]]:
     """data.options for an interaction: schema order, typed values, `focused` sent as typed text.
 
     With validate=True, whatever the Discord client would refuse to send raises ValueError
@@ -49,8 +50,10 @@ def command_options(command: dict[str, Any], given: dict[str, Any], *, focused: 
     schema = {o["name"]: o for o in command.get("options") or []}
     unknown = set(given) - set(schema)
     if unknown:
-        raise ValueError(f"stand-in: /{command['name']} has no option(s) {sorted(unknown)}; "
-                         f"it has {list(schema)}")
+        raise ValueError(
+            f"stand-in: /{command['name']} has no option(s) {sorted(unknown)}; "
+            f"it has {list(schema)}"
+        )
     if validate:
         missing = [n for n, o in schema.items() if o.get("required") and n not in given]
         if missing:
@@ -61,7 +64,9 @@ def command_options(command: dict[str, Any], given: dict[str, Any], *, focused: 
             continue
         value = given[name]
         if name == focused:
-            result.append({"name": name, "type": option["type"], "value": str(value), "focused": True})
+            result.append(
+                {"name": name, "type": option["type"], "value": str(value), "focused": True}
+            )
             continue
         if validate:
             value = _coerce(option, value)

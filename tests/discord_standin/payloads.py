@@ -77,7 +77,9 @@ def role(role_id: str, name: str, permissions: str, *, position: int = 0) -> dic
     }
 
 
-def member(user_data: dict[str, Any], roles: list[str], *, joined_at: str | None = None) -> dict[str, Any]:
+def member(
+    user_data: dict[str, Any], roles: list[str], *, joined_at: str | None = None
+) -> dict[str, Any]:
     """A guild member (as in GUILD_CREATE; interactions add `permissions`)."""
     return {
         "user": user_data,
@@ -224,7 +226,11 @@ def application(app_id: str, bot_user: dict[str, Any], owner: dict[str, Any]) ->
 
 
 def attachment_object(
-    attachment_id: str, filename: str, size: int, url: str, content_type: str | None,
+    attachment_id: str,
+    filename: str,
+    size: int,
+    url: str,
+    content_type: str | None,
     description: str | None = None,
 ) -> dict[str, Any]:
     """An attachment as it appears in a message."""

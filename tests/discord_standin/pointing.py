@@ -19,7 +19,9 @@ def apply(rest_base: str, gateway_url: str) -> None:
     """
     discord.http.Route.BASE = rest_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
-    original = getattr(discord.http._set_api_version, "__standin_original__", discord.http._set_api_version)
+    original = getattr(
+        discord.http._set_api_version, "__standin_original__", discord.http._set_api_version
+    )
 
     def set_api_version(value: int) -> None:
         original(value)
@@ -32,11 +34,17 @@ def apply(rest_base: str, gateway_url: str) -> None:
 @contextmanager
 def point_discord_at(standin: object) -> Iterator[None]:
     """Within the block, discord.py talks to `standin` (anything with rest_base and gateway_url)."""
-    saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
-             discord.http._set_api_version)
+    saved = (
+        discord.http.Route.BASE,
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+        discord.http._set_api_version,
+    )
     apply(standin.rest_base, standin.gateway_url)  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
-         discord.http._set_api_version) = saved
+        (
+            discord.http.Route.BASE,
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+            discord.http._set_api_version,
+        ) = saved

@@ -38,8 +38,12 @@ class RequestRecord:
                 data = self.json.get("data")
                 return data if isinstance(data, dict) else {}
             return None
-        if self.kind in ("webhook_execute", "webhook_message_edit", "channel_message_create",
-                         "channel_message_edit"):
+        if self.kind in (
+            "webhook_execute",
+            "webhook_message_edit",
+            "channel_message_create",
+            "channel_message_edit",
+        ):
             return self.json if isinstance(self.json, dict) else {}
         return None
 
@@ -52,6 +56,11 @@ class UploadedFile:
     filename: str
     data: bytes
     content_type: str | None
+
+    @property
+    def size(self) -> int:
+        """Size in bytes."""
+        return len(self.data)
 
 
 @dataclass

@@ -18,7 +18,9 @@ ClientT = TypeVar("ClientT", bound=discord.Client)
 
 
 @contextlib.asynccontextmanager
-async def running_client(client: ClientT, standin: StandIn, *, timeout: float = 15.0) -> AsyncIterator[ClientT]:
+async def running_client(
+    client: ClientT, standin: StandIn, *, timeout: float = 15.0
+) -> AsyncIterator[ClientT]:
     """Start `client` with the stand-in's token, wait for READY, close it on exit.
 
     discord.py stays pointed at the stand-in inside the block. A client that dies while starting

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 from typing import Any
 
 from aiohttp import web
 
-from . import payloads, rest
+from . import payloads, rest, routes
+from .actions import UserActions
 from .gateway import Gateway
-from .interactions import (
-    AUTOCOMPLETE,
-    COMMAND,
-    COMPONENT,
-    MODAL_SUBMIT,
-    InteractionHandle,
-    InteractionRules,
-)
+from .interactions import InteractionHandle, InteractionRules
 from .messages import MessageStore
-from .options import command_options
 from .records import Fault, Message, RequestRecord, Violation
 from .waiting import Signal
 
-ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
-
-class StandIn:
+class StandIn(UserActions):
     """Discord's REST API and gateway for one bot, one guild, and the users a test invents."""
 
     def __init__(
@@ -54,10 +43,14 @@ class StandIn:
         self.guild_id = payloads.snowflake()
         self.guild_locale = guild_locale
         self.guilds: dict[str, dict[str, Any]] = {self.guild_id: {"owner": owner}}
-        self.bot_role = payloads.role(payloads.snowflake(), bot_name, payloads.BOT_PERMISSIONS, position=1)
+        self.bot_role = payloads.role(
+            payloads.snowflake(), bot_name, payloads.BOT_PERMISSIONS, position=1
+        )
         self.channels: dict[str, dict[str, Any]] = {}
         for position, name in enumerate(channel_names):
-            channel = payloads.text_channel(payloads.snowflake(), self.guild_id, name, position=position)
+            channel = payloads.text_channel(
+                payloads.snowflake(), self.guild_id, name, position=position
+            )
             self.channels[channel["id"]] = channel
         self.channel_id = next(iter(self.channels))
         self._bot_member = payloads.member(self.bot_user, [self.bot_role["id"]])
@@ -139,8 +132,13 @@ class StandIn:
         self.changed()
 
     def _broken_embed(self, message: Message, url: str) -> None:
-        self.violation("broken_embed_image", 0, "-", f"message {message.id}",
-                       f"embed points at {url} but the message has no such attachment")
+        self.violation(
+            "broken_embed_image",
+            0,
+            "-",
+            f"message {message.id}",
+            f"embed points at {url} but the message has no such attachment",
+        )
 
     def make_user(self, username: str) -> dict[str, Any]:
         """A new Discord user who can invoke commands and click buttons."""
@@ -157,9 +155,13 @@ class StandIn:
         everyone = payloads.role(self.guild_id, "@everyone", payloads.MEMBER_PERMISSIONS)
         return [
             payloads.guild(
-                self.guild_id, "Stand-in Guild", owner_id=self.guilds[self.guild_id]["owner"]["id"],
-                channels=list(self.channels.values()), roles=[everyone, self.bot_role],
-                members=self.guild_members(self.guild_id), member_count=len(self.users) - 1,
+                self.guild_id,
+                "Stand-in Guild",
+                owner_id=self.guilds[self.guild_id]["owner"]["id"],
+                channels=list(self.channels.values()),
+                roles=[everyone, self.bot_role],
+                members=self.guild_members(self.guild_id),
+                member_count=len(self.users) - 1,
                 locale=self.guild_locale,
             )
         ]
@@ -198,14 +200,16 @@ class StandIn:
         return self._by_token.get(token)
 
     async def _api(self, request: web.Request) -> web.Response:
-        return await rest.handle(self, request)
+        return await rest.handle(self, routes.TABLE, request)
 
     async def _attachment(self, request: web.Request) -> web.Response:
         item = self.store.attachments.get(request.match_info["attachment"])
         if item is None or item.filename != request.match_info["filename"]:
             return web.Response(status=404)
-        return web.Response(body=item.data, content_type=(item.content_type or "application/octet-stream")
-                            .split(";")[0])
+        return web.Response(
+            body=item.data,
+            content_type=(item.content_type or "application/octet-stream").split(";")[0],
+        )
 
     # --- what tests look at -----------------------------------------------------------------
 
@@ -227,49 +231,80 @@ class StandIn:
         left = [v for v in self.violations if v.kind not in allowed]
         assert not left, "stand-in saw Discord rule violations:\n" + "\n".join(map(repr, left))
 
-    def command(self, name: str, guild: str | None = None) -> dict[str, Any]:
-        """The synced command `name` usable in `guild` (default: the stand-in guild)."""
-        for scope in (guild or self.guild_id, None):
+    def command(self, name: str, guild: str | None = None, *, dm: bool = False) -> dict[str, Any]:
+        """The synced chat command `name` a user can run in `guild` (default: ours) or in a DM."""
+        scopes = [None] if dm else [guild or self.guild_id, None]
+        for scope in scopes:
             for item in self.commands.get(scope, []):
-                if item["name"] == name and item["type"] == 1:
-                    return item
-        known = sorted({c["name"] for cs in self.commands.values() for c in cs})
-        raise KeyError(f"stand-in: no synced command {name!r} (synced: {known})")
+                if item["name"] != name or item["type"] != 1:
+                    continue
+                contexts = item.get("contexts")
+                if dm and (
+                    item.get("dm_permission") is False
+                    or (contexts is not None and 1 not in contexts)
+                ):
+                    continue
+                return item
+        known = sorted(
+            {
+                f"{c['name']} ({'global' if s is None else 'guild'})"
+                for s, cs in self.commands.items()
+                for c in cs
+            }
+        )
+        where = "in DMs" if dm else "in the guild"
+        raise KeyError(f"stand-in: no synced command {name!r} usable {where} (synced: {known})")
 
     async def wait_ready(self, timeout: float = 10.0) -> None:
         """Wait until the client identified and got READY and every GUILD_CREATE."""
+
         def ready() -> bool:
             session = self.gateway.current
             return session is not None and session.seq >= 1 + len(self.guilds)
+
         await self.signal.wait_for(ready, timeout, "the client to IDENTIFY")
 
     async def wait_commands(self, *names: str, timeout: float = 10.0) -> None:
         """Wait until commands with these names were synced (in any scope)."""
+
         def synced() -> bool:
             have = {c["name"] for cs in self.commands.values() for c in cs}
             return bool(self.syncs) and set(names) <= have
+
         await self.signal.wait_for(synced, timeout, f"commands {names} to be synced")
 
     async def wait_resumed(self, count: int = 1, timeout: float = 10.0) -> None:
         """Wait until the client RESUMEd `count` times in total."""
-        await self.signal.wait_for(lambda: self.gateway.resumes >= count, timeout, f"{count} RESUME(s)")
+        await self.signal.wait_for(
+            lambda: self.gateway.resumes >= count, timeout, f"{count} RESUME(s)"
+        )
 
     async def wait_violation(self, kind: str, timeout: float = 10.0) -> Violation:
         """Wait until a violation of this kind was recorded; return the first one."""
-        found = await self.signal.wait_for(lambda: self.violations_of(kind), timeout, f"a {kind!r} violation")
+        found = await self.signal.wait_for(
+            lambda: self.violations_of(kind), timeout, f"a {kind!r} violation"
+        )
         return found[0]
 
     async def wait_connected(self, timeout: float = 10.0) -> None:
         """Wait until the current session has a live connection."""
+
         def live() -> bool:
             session = self.gateway.current
             return session is not None and session.connection is not None
+
         await self.signal.wait_for(live, timeout, "a live gateway connection")
 
     # --- what tests do ----------------------------------------------------------------------
 
-    def fail_next(self, method: str, path_regex: str, status: int = 429, times: int = 1,
-                  retry_after: float = 0.3) -> Fault:
+    def fail_next(
+        self,
+        method: str,
+        path_regex: str,
+        status: int = 429,
+        times: int = 1,
+        retry_after: float = 0.3,
+    ) -> Fault:
         """Answer the next `times` matching requests with 429 (rate limited) or 5xx."""
         fault = Fault(method.upper(), re.compile(path_regex), status, times, retry_after)
         self.faults.append(fault)
@@ -278,117 +313,3 @@ class StandIn:
     async def drop_gateway(self, code: int | None = 4000, *, resumable: bool = True) -> None:
         """Close the bot's websocket (code None: abort the TCP connection); it should RESUME."""
         await self.gateway.drop(code, resumable=resumable)
-
-    def _interaction(self, kind: int, data: dict[str, Any], user: dict[str, Any] | None, locale: str,
-                     channel: str | None, message: Message | None = None) -> dict[str, Any]:
-        user = user or self.user
-        self.users.setdefault(user["id"], user)
-        channel_data = dict(self.channels[channel or self.channel_id])
-        channel_data["permissions"] = payloads.MEMBER_PERMISSIONS
-        member = payloads.member(user, [])
-        member["permissions"] = payloads.MEMBER_PERMISSIONS
-        payload: dict[str, Any] = {
-            "id": payloads.snowflake(),
-            "application_id": self.application_id,
-            "type": kind,
-            "token": payloads.token(),
-            "version": 1,
-            "data": data,
-            "guild_id": self.guild_id,
-            "guild": {"id": self.guild_id, "locale": self.guild_locale, "features": []},
-            "guild_locale": self.guild_locale,
-            "channel_id": channel_data["id"],
-            "channel": channel_data,
-            "member": member,
-            "locale": locale,
-            "app_permissions": payloads.BOT_PERMISSIONS,
-            "entitlements": [],
-            "entitlement_sku_ids": [],
-            "authorizing_integration_owners": {"0": self.guild_id},
-            "context": 0,
-            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
-        }
-        if message is not None:
-            payload["message"] = message.to_payload()
-        return payload
-
-    async def _dispatch(self, payload: dict[str, Any], source: Message | None = None) -> InteractionHandle:
-        if self.gateway.current is None:
-            await self.wait_ready()  # like Discord, deliver once the bot has a session
-        handle = InteractionHandle(self, payload, source)
-        self.interactions[handle.id] = handle
-        self._by_token[handle.token] = handle
-        handle.created = time.monotonic()
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
-        return handle
-
-    def _command_data(self, name: str, options: dict[str, Any] | None, focused: str | None,
-                      validate: bool) -> dict[str, Any]:
-        command = self.command(name)
-        data: dict[str, Any] = {"id": command["id"], "name": command["name"], "type": 1}
-        given = command_options(command, options or {}, focused=focused, validate=validate)
-        if given:
-            data["options"] = given
-        if command.get("guild_id"):
-            data["guild_id"] = command["guild_id"]
-        return data
-
-    async def invoke_command(self, name: str, options: dict[str, Any] | None = None, *,
-                             user: dict[str, Any] | None = None, locale: str = "en-US",
-                             channel: str | None = None, validate: bool = True) -> InteractionHandle:
-        """A user runs /name with these option values (typed per the synced schema)."""
-        data = self._command_data(name, options, None, validate)
-        return await self._dispatch(self._interaction(COMMAND, data, user, locale, channel))
-
-    async def autocomplete(self, name: str, options: dict[str, Any] | None = None, *, focused: str,
-                           user: dict[str, Any] | None = None, locale: str = "en-US",
-                           channel: str | None = None, timeout: float = 5.0) -> list[dict[str, Any]]:
-        """A user types into option `focused`; return the choices the bot answered (type 8)."""
-        data = self._command_data(name, options, focused, validate=False)
-        handle = await self._dispatch(self._interaction(AUTOCOMPLETE, data, user, locale, channel))
-        record = await handle.wait_callback(timeout)
-        return record.choices
-
-    async def click(self, message: Message | str, custom_id: str, *, user: dict[str, Any] | None = None,
-                    locale: str = "en-US", values: list[str] | None = None, validate: bool = True,
-                    settle: float = 0.2) -> InteractionHandle:
-        """A user clicks a button (or picks `values` in a select) on a message the bot sent."""
-        if isinstance(message, str):
-            message = self.store.by_id[message]
-        component = message.component(custom_id)
-        if validate and (component is None or component.get("disabled")):
-            present = [c.get("custom_id") for c in message.buttons()]
-            state = "disabled" if component else "absent"
-            raise ValueError(f"stand-in: component {custom_id!r} is {state} (message has {present})")
-        data: dict[str, Any] = {"custom_id": custom_id, "component_type": (component or {}).get("type", 2)}
-        if values is not None:
-            data["values"] = values
-        # A person is never faster than discord.py registering a view after the HTTP answer.
-        wait = settle - (time.monotonic() - message.updated_at)
-        if wait > 0:
-            await asyncio.sleep(wait)
-        payload = self._interaction(COMPONENT, data, user, locale, message.channel_id, message)
-        return await self._dispatch(payload, source=message)
-
-    async def submit_modal(self, handle: InteractionHandle, values: dict[str, str], *,
-                           user: dict[str, Any] | None = None) -> InteractionHandle:
-        """The user fills the modal that `handle` answered with (type 9) and submits it."""
-        modal = await handle.wait_callback()
-        if modal.type != 9:
-            raise ValueError("stand-in: that interaction was not answered with a modal")
-
-        def filled(item: dict[str, Any]) -> dict[str, Any]:
-            if item.get("type") == 4:
-                return {"type": 4, "custom_id": item["custom_id"], "value": values.get(item["custom_id"], "")}
-            out: dict[str, Any] = {"type": item.get("type")}
-            if "component" in item:
-                out["component"] = filled(item["component"])
-            if "components" in item:
-                out["components"] = [filled(c) for c in item["components"]]
-            return out
-
-        data = {"custom_id": modal.data["custom_id"], "components": [filled(c) for c in modal.data["components"]]}
-        source = handle.source if handle.type == COMPONENT else None
-        payload = self._interaction(MODAL_SUBMIT, data, user or handle.user, handle.locale, handle.channel_id,
-                                    source)
-        return await self._dispatch(payload, source=source)

@@ -34,25 +34,45 @@ def _embed_length(embed: dict[str, Any]) -> int:
 
 def _check_embeds(embeds: list[dict[str, Any]], errors: dict[str, Any]) -> None:
     if len(embeds) > MAX_EMBEDS:
-        _error(errors, ["embeds"], "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_EMBEDS} or fewer in length.")
+        _error(
+            errors, ["embeds"], "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_EMBEDS} or fewer in length."
+        )
     for index, embed in enumerate(embeds):
         for key, limit in EMBED_FIELD_LIMITS.items():
             if len(embed.get(key) or "") > limit:
-                _error(errors, ["embeds", index, key], "BASE_TYPE_MAX_LENGTH",
-                       f"Must be {limit} or fewer in length.")
+                _error(
+                    errors,
+                    ["embeds", index, key],
+                    "BASE_TYPE_MAX_LENGTH",
+                    f"Must be {limit} or fewer in length.",
+                )
         fields = embed.get("fields") or []
         if len(fields) > MAX_FIELDS:
-            _error(errors, ["embeds", index, "fields"], "BASE_TYPE_MAX_LENGTH",
-                   f"Must be {MAX_FIELDS} or fewer in length.")
+            _error(
+                errors,
+                ["embeds", index, "fields"],
+                "BASE_TYPE_MAX_LENGTH",
+                f"Must be {MAX_FIELDS} or fewer in length.",
+            )
         for number, item in enumerate(fields):
             if len(item.get("name") or "") > 256 or not item.get("name"):
-                _error(errors, ["embeds", index, "fields", number, "name"], "BASE_TYPE_BAD_LENGTH",
-                       "Must be between 1 and 256 in length.")
+                _error(
+                    errors,
+                    ["embeds", index, "fields", number, "name"],
+                    "BASE_TYPE_BAD_LENGTH",
+                    "Must be between 1 and 256 in length.",
+                )
             if len(item.get("value") or "") > 1024 or not item.get("value"):
-                _error(errors, ["embeds", index, "fields", number, "value"], "BASE_TYPE_BAD_LENGTH",
-                       "Must be between 1 and 1024 in length.")
+                _error(
+                    errors,
+                    ["embeds", index, "fields", number, "value"],
+                    "BASE_TYPE_BAD_LENGTH",
+                    "Must be between 1 and 1024 in length.",
+                )
     if sum(_embed_length(e) for e in embeds) > MAX_EMBED_TOTAL:
-        _error(errors, ["embeds"], "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")
+        _error(
+            errors, ["embeds"], "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000"
+        )
 
 
 def _count_components(items: list[dict[str, Any]]) -> int:
@@ -71,28 +91,53 @@ def _count_components(items: list[dict[str, Any]]) -> int:
 def _check_components(components: list[dict[str, Any]], v2: bool, errors: dict[str, Any]) -> None:
     if v2:
         if _count_components(components) > MAX_V2_COMPONENTS:
-            _error(errors, ["components"], "BASE_TYPE_MAX_LENGTH",
-                   f"Must be {MAX_V2_COMPONENTS} or fewer in length.")
+            _error(
+                errors,
+                ["components"],
+                "BASE_TYPE_MAX_LENGTH",
+                f"Must be {MAX_V2_COMPONENTS} or fewer in length.",
+            )
         return
     if len(components) > MAX_ACTION_ROWS:
-        _error(errors, ["components"], "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_ACTION_ROWS} or fewer in length.")
+        _error(
+            errors,
+            ["components"],
+            "BASE_TYPE_MAX_LENGTH",
+            f"Must be {MAX_ACTION_ROWS} or fewer in length.",
+        )
     for index, row in enumerate(components):
         if row.get("type") != 1:
-            _error(errors, ["components", index, "type"], "UNION_TYPE_CHOICES",
-                   "Value of field \"type\" must be one of (1,).")
+            _error(
+                errors,
+                ["components", index, "type"],
+                "UNION_TYPE_CHOICES",
+                'Value of field "type" must be one of (1,).',
+            )
             continue
         children = row.get("components") or []
         if not children or len(children) > MAX_ROW_BUTTONS:
-            _error(errors, ["components", index, "components"], "BASE_TYPE_BAD_LENGTH",
-                   f"Must be between 1 and {MAX_ROW_BUTTONS} in length.")
+            _error(
+                errors,
+                ["components", index, "components"],
+                "BASE_TYPE_BAD_LENGTH",
+                f"Must be between 1 and {MAX_ROW_BUTTONS} in length.",
+            )
         for number, child in enumerate(children):
             custom_id = child.get("custom_id")
             if custom_id is not None and not 1 <= len(custom_id) <= 100:
-                _error(errors, ["components", index, "components", number, "custom_id"],
-                       "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+                _error(
+                    errors,
+                    ["components", index, "components", number, "custom_id"],
+                    "BASE_TYPE_BAD_LENGTH",
+                    "Must be between 1 and 100 in length.",
+                )
             if len(child.get("label") or "") > 80:
-                _error(errors, ["components", index, "components", number, "label"],
-                       "BASE_TYPE_MAX_LENGTH", "Must be 80 or fewer in length.")
+                _error(
+                    errors,
+                    ["components", index, "components", number, "label"],
+                    "BASE_TYPE_MAX_LENGTH",
+                    "Must be 80 or fewer in length.",
+                )
 
 
 def message_errors(payload: dict[str, Any]) -> dict[str, Any]:
@@ -102,10 +147,19 @@ def message_errors(payload: dict[str, Any]) -> dict[str, Any]:
     v2 = bool(flags & FLAG_COMPONENTS_V2)
     content = payload.get("content")
     if isinstance(content, str) and len(content) > MAX_CONTENT:
-        _error(errors, ["content"], "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_CONTENT} or fewer in length.")
+        _error(
+            errors,
+            ["content"],
+            "BASE_TYPE_MAX_LENGTH",
+            f"Must be {MAX_CONTENT} or fewer in length.",
+        )
     if v2 and content:
-        _error(errors, ["content"], "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
-               "The 'content' field cannot be used when using MessageFlags.IS_COMPONENTS_V2")
+        _error(
+            errors,
+            ["content"],
+            "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+            "The 'content' field cannot be used when using MessageFlags.IS_COMPONENTS_V2",
+        )
     embeds = payload.get("embeds") or []
     if embeds:
         _check_embeds(embeds, errors)
