@@ -1,11 +1,23 @@
 """A local stand-in for Discord's REST API and gateway, for testing a real discord.py client.
 
-Usage (see tests/conftest.py for the fixtures):
+In process (fixtures `standin` and `pointed_standin` are in tests/conftest.py):
 
     async with StandIn() as standin, running_client(client, standin):
         await client.tree.sync(guild=discord.Object(int(standin.guild_id)))
-        handle = await standin.invoke_command("ping", {"x": 2.5})
-        message = await handle.wait_final()
+        handle = await standin.invoke_command("solve", {"x0": 2.0}, locale="ja")
+        callback = await handle.wait_callback()     # CallbackRecord: type, data, ephemeral
+        message = await handle.wait_final()         # Message: content, embeds, attachments (bytes)
+        click = await standin.click(message, message.buttons()[0]["custom_id"])
+        standin.assert_no_violations()
+
+The production bot as a subprocess: tests/run_bot_against_standin.py --rest standin.rest_base
+--gateway standin.gateway_url [bot args], with DISCORD_TOKEN=standin.token in its environment.
+
+Rules enforced (each breach is answered as Discord does and kept in `standin.violations`):
+first callback within 3 s (10062), one callback (40060), webhooks only after it (10015),
+message limits (50035), empty messages (50006), uploads over 10 MiB (40005), command schemas.
+Faults: `standin.fail_next(method, path_regex, status=429 | 500)`; gateway drops:
+`await standin.drop_gateway(code=4000 | None, resumable=True)`.
 """
 
 from .interactions import InteractionHandle

@@ -69,8 +69,14 @@ class InteractionHandle:
 
     @property
     def edits(self) -> list[Edit]:
-        """Every edit of the original response, in order (the followup filling a defer included)."""
-        return list(self.original.edits) if self.original is not None else []
+        """Edits of the original response made since this interaction, in order.
+
+        The followup that fills a deferred "thinking" message counts as an edit; for a component
+        interaction the original is the message the component is on.
+        """
+        if self.original is None:
+            return []
+        return [e for e in self.original.edits if e.time >= self.created]
 
     def visible_messages(self) -> list[Message]:
         """Messages of this interaction the user has seen with content (not the thinking placeholder)."""
