@@ -15,7 +15,7 @@ import aiohttp
 import discord
 import pytest
 from discord import app_commands
-from discord_standin import StandIn, running_client
+from discord_standin import StandIn, running_bot, running_client
 
 
 def _png(width: int, height: int) -> bytes:
@@ -441,6 +441,16 @@ def test_message_limits(payload: dict[str, Any], field: str) -> None:
         validation.message_errors({"embeds": [{"description": "d" * 4000}] + [{"title": "t"}] * 9})
         == {}
     )
+
+
+async def test_bot_launcher_passes_argv_and_reports_early_exit(
+    standin: StandIn, tmp_path: Any
+) -> None:
+    missing = tmp_path / "missing.toml"
+    with pytest.raises(RuntimeError, match="exited with status 2") as failure:
+        async with running_bot(standin, "--config", str(missing), cwd=tmp_path):
+            pass
+    assert "config file not found" in str(failure.value)
 
 
 # --- raw protocol checks, without discord.py -----------------------------------------------------

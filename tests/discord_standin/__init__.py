@@ -10,8 +10,10 @@ In process (fixtures `standin` and `pointed_standin` are in tests/conftest.py):
         click = await standin.click(message, message.buttons()[0]["custom_id"])
         standin.assert_no_violations()
 
-The production bot as a subprocess: tests/run_bot_against_standin.py --rest standin.rest_base
---gateway standin.gateway_url [bot args], with DISCORD_TOKEN=standin.token in its environment.
+The production bot as a subprocess (tests/run_bot_against_standin.py, DISCORD_TOKEN set for it):
+
+    async with running_bot(standin, "--config", str(config_path), cwd=tmp_path) as bot:
+        handle = await standin.invoke_command("help")   # bot.log() has its output
 
 Rules enforced (each breach is answered as Discord does and kept in `standin.violations`):
 first callback within 3 s (10062), one callback (40060), webhooks only after it (10015),
@@ -20,6 +22,7 @@ Faults: `standin.fail_next(method, path_regex, status=429 | 500)`; gateway drops
 `await standin.drop_gateway(code=4000 | None, resumable=True)`.
 """
 
+from .bot_process import BotProcess, running_bot
 from .interactions import InteractionHandle
 from .pointing import apply as point_urls
 from .pointing import point_discord_at
@@ -29,6 +32,7 @@ from .server import StandIn
 
 __all__ = [
     "Attachment",
+    "BotProcess",
     "CallbackRecord",
     "Edit",
     "Fault",
@@ -39,5 +43,6 @@ __all__ = [
     "Violation",
     "point_discord_at",
     "point_urls",
+    "running_bot",
     "running_client",
 ]
