@@ -15,7 +15,7 @@ import aiohttp
 import discord
 import pytest
 from discord import app_commands
-from discord_standin import StandIn, running_bot, running_client
+from discord_standin import StandIn, point_discord_at, running_bot, running_client
 
 
 def _png(width: int, height: int) -> bytes:
@@ -451,6 +451,15 @@ async def test_bot_launcher_passes_argv_and_reports_early_exit(
         async with running_bot(standin, "--config", str(missing), cwd=tmp_path):
             pass
     assert "config file not found" in str(failure.value)
+
+
+async def test_pointing_survives_set_api_version_and_is_undone(standin: StandIn) -> None:
+    before = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    with point_discord_at(standin):
+        discord.http._set_api_version(10)
+        assert discord.http.Route("GET", "/users/@me").url == f"{standin.rest_base}/users/@me"
+        assert str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY) == standin.gateway_url
+    assert before == (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
 
 
 # --- raw protocol checks, without discord.py -----------------------------------------------------
