@@ -54,17 +54,28 @@ def _scalar(value: float) -> int | float:
     return int(value) if value.is_integer() and abs(value) <= 2**53 else value
 
 
-def _torch(node: Node, x: torch.Tensor) -> Any:
+TorchFn = Callable[[torch.Tensor], Any]
+
+
+def _compile_torch(node: Node) -> TorchFn:
+    """f as nested closures, built once: evaluating it then costs a call per node, no tree walk."""
     if node.value is not None:
-        return _scalar(node.value)
+        constant = _scalar(node.value)
+        return lambda x: constant
     if node.op == "x":
-        return x
-    args = [_torch(a, x) for a in node.args]
+        return lambda x: x
+    parts = [_compile_torch(a) for a in node.args]
     if node.op == "neg":
-        return -args[0]
+        (inner,) = parts
+        return lambda x: -inner(x)
     if node.op in _TORCH:
-        return _TORCH[node.op](args[0])
-    return _BINARY[node.op](*args)
+        fn, (inner,) = _TORCH[node.op], parts
+        return lambda x: fn(inner(x))
+    op, (left, right) = _BINARY[node.op], parts
+    if node.args[1].value is not None:
+        constant = _scalar(node.args[1].value)
+        return lambda x: op(left(x), constant)
+    return lambda x: op(left(x), right(x))
 
 
 _ZERO = np.float64(0.0)
@@ -229,6 +240,7 @@ class Equation:
     is_polynomial: bool = field(compare=False)
     _tree: Node = field(repr=False, compare=False)
     _coeffs: tuple[float, ...] | None = field(repr=False, compare=False)
+    _torch_fn: TorchFn = field(repr=False, compare=False)
 
     @property
     def f_text(self) -> str:
@@ -237,7 +249,7 @@ class Equation:
 
     def torch(self, x: torch.Tensor) -> torch.Tensor:
         """f(x) elementwise with torch ops, any shape and dtype, differentiable."""
-        return cast(torch.Tensor, _torch(self._tree, x))
+        return cast(torch.Tensor, self._torch_fn(x))
 
     def value(self, x: float) -> float:
         """f(x) in float64; nan or inf outside the domain, never an exception."""
@@ -285,6 +297,7 @@ def _build(text: str) -> Equation:
         coeffs is not None,
         tree,
         None if coeffs is None else tuple(reversed(coeffs)),
+        _compile_torch(tree),
     )
 
 

@@ -11,7 +11,7 @@ from torch import nn
 
 from ._batch_optim import make_batch_optimizer, make_optimizer
 from ._equation import Equation, parse_equation
-from ._outcome import classify_trouble, finish_run
+from ._outcome import HUGE_LOSS, HUGE_X, classify_trouble, finish_run
 from ._run import DTYPES, OPTIMIZERS, Iteration, Outcome, Run, Settings
 
 MAX_STEPS = 100_000
@@ -57,19 +57,22 @@ def check_settings(settings: Settings) -> None:
         raise SettingsError("unknown_dtype", f"dtype must be one of {', '.join(DTYPES)}")
 
 
-def _optimizer_state(
-    optimizer: torch.optim.Optimizer, x: torch.Tensor, row: int
-) -> dict[str, float]:
+def _state_columns(optimizer: torch.optim.Optimizer, x: torch.Tensor) -> dict[str, list[float]]:
+    """The optimizer's per-row state after a step, one list per buffer (Adam's step repeated)."""
     state = optimizer.state.get(x)
     if not state:
         return {}
-    out = {}
-    for name in ("momentum_buffer", "exp_avg", "exp_avg_sq"):
-        if name in state:
-            out[name] = state[name][row].item()
+    names = ("momentum_buffer", "exp_avg", "exp_avg_sq")
+    columns = {n: state[n].tolist() for n in names if n in state}
     if "step" in state:
-        out["step"] = float(state["step"])
-    return out
+        columns["step"] = [float(state["step"])] * x.shape[0]
+    return columns
+
+
+def _looks_fine(x: float, y: float, loss: float, grad: float) -> bool:
+    # Comparisons with NaN are False, so this is also a finiteness test; only when it
+    # fails does classify_trouble look closer (it evaluates f in float64).
+    return abs(x) <= HUGE_X and abs(y) < math.inf and loss <= HUGE_LOSS and abs(grad) < math.inf
 
 
 def solve(
@@ -101,6 +104,7 @@ def solve(
     target = torch.tensor([0.0], dtype=torch_dtype)
     loss_fn = nn.MSELoss()
     opt = make_optimizer(optimizer, x, settings.lr)
+    stateful = optimizer != "sgd"
     iterations: list[Iteration] = []
     trouble: Outcome | None = None
     for k in range(settings.steps):
@@ -114,12 +118,17 @@ def solve(
         xv, yv, lv = x.item(), y.item(), loss.item()
         gv = x.grad.item() if x.grad is not None else 0.0
         progress.k, progress.x, progress.loss = k, xv, lv
-        trouble = classify_trouble(eq, xv, yv, lv, gv)
-        if trouble is not None:
-            iterations.append(Iteration(k, xv, yv, lv, gv))
-            break
+        if not _looks_fine(xv, yv, lv, gv):
+            trouble = classify_trouble(eq, xv, yv, lv, gv)
+            if trouble is not None:
+                iterations.append(Iteration(k, xv, yv, lv, gv))
+                break
         opt.step()
-        iterations.append(Iteration(k, xv, yv, lv, gv, _optimizer_state(opt, x, 0)))
+        if stateful:
+            state = {name: column[0] for name, column in _state_columns(opt, x).items()}
+            iterations.append(Iteration(k, xv, yv, lv, gv, state))
+        else:
+            iterations.append(Iteration(k, xv, yv, lv, gv))
     final_x = iterations[-1].x if trouble in (Outcome.DIVERGED, Outcome.OUT_OF_DOMAIN) else x.item()
     return finish_run(eq, settings, iterations, final_x, trouble, time.monotonic() - started)
 
@@ -183,11 +192,16 @@ def solve_batch(
         gs = x.grad.tolist() if x.grad is not None else [0.0] * n
         progress.k, progress.x, progress.loss = k, xs[active[0]], ls[active[0]]
         for i in active:
-            troubles[i] = classify_trouble(eq, xs[i], ys[i], ls[i], gs[i])
+            if not _looks_fine(xs[i], ys[i], ls[i], gs[i]):
+                troubles[i] = classify_trouble(eq, xs[i], ys[i], ls[i], gs[i])
         opt.step()
+        columns = _state_columns(opt, x)
         for i in active:
-            state = {} if troubles[i] else _optimizer_state(opt, x, i)
-            rows[i].append(Iteration(k, xs[i], ys[i], ls[i], gs[i], state))
+            if columns and troubles[i] is None:
+                state = {name: column[i] for name, column in columns.items()}
+                rows[i].append(Iteration(k, xs[i], ys[i], ls[i], gs[i], state))
+            else:
+                rows[i].append(Iteration(k, xs[i], ys[i], ls[i], gs[i]))
     finals = x.tolist()
     elapsed = time.monotonic() - started
     runs = []

@@ -57,13 +57,12 @@ def decide_outcome(
 ) -> Outcome:
     """CONVERGED, STUCK or STILL_MOVING for a run that took all its steps."""
     eps = float(torch.finfo(getattr(torch, settings.dtype)).eps)
-    last = iterations[-1]
-    near_root = root is not None and abs(final_x - root) <= math.sqrt(eps) * max(1.0, abs(root))
-    if near_root and (
-        _settled(iterations, final_x, eps) or abs(final_x - root) <= 8 * eps * max(1.0, abs(root))
-    ):
+    error = math.inf if root is None else abs(final_x - root)
+    scale = 1.0 if root is None else max(1.0, abs(root))
+    near_root = error <= math.sqrt(eps) * scale
+    if near_root and (_settled(iterations, final_x, eps) or error <= 8 * eps * scale):
         return Outcome.CONVERGED
-    if last.grad == 0 and not near_root:
+    if iterations[-1].grad == 0 and not near_root:
         return Outcome.STUCK
     return Outcome.STILL_MOVING
 
