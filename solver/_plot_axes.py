@@ -42,14 +42,23 @@ def log_axis(ax: Axes) -> None:
 
 def panel_title(ax: Axes, text: str, family: list[str]) -> None:
     """The panel's title, left-aligned above it."""
-    ax.set_title(text, loc="left", fontsize=st.PANEL_PT, color=st.INK, pad=8, y=1.0,
-                 fontfamily=family, parse_math=False)
+    ax.set_title(
+        text,
+        loc="left",
+        fontsize=st.PANEL_PT,
+        color=st.INK,
+        pad=8,
+        y=1.0,
+        fontfamily=family,
+        parse_math=False,
+    )
 
 
 def set_xlabel(ax: Axes, text: str, family: list[str]) -> None:
     """The x axis label."""
-    ax.set_xlabel(text, fontsize=st.LABEL_PT, color=st.INK, labelpad=2, fontfamily=family,
-                  parse_math=False)
+    ax.set_xlabel(
+        text, fontsize=st.LABEL_PT, color=st.INK, labelpad=2, fontfamily=family, parse_math=False
+    )
 
 
 def padded(lo: float, hi: float, frac: float) -> tuple[float, float]:
@@ -65,8 +74,9 @@ def padded(lo: float, hi: float, frac: float) -> tuple[float, float]:
 Labels = tuple[list[str], list[str]]
 
 
-def set_limits(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float],
-               integer_x: bool = False) -> Labels:
+def set_limits(
+    ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float], integer_x: bool = False
+) -> Labels:
     """Linear limits and round ticks on both axes; returns the x and y tick labels."""
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
@@ -77,8 +87,9 @@ def set_limits(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float],
     return xlabels, ylabels
 
 
-def set_log_limits(ax: Axes, xlim: tuple[float, float], positive: tuple[float, float] | None,
-                   floor: float | None) -> Labels:
+def set_log_limits(
+    ax: Axes, xlim: tuple[float, float], positive: tuple[float, float] | None, floor: float | None
+) -> Labels:
     """Log limits around the `positive` range with decade ticks; exact zeros sit at `floor`,
     whose tick reads 0. Returns the x and y tick labels."""
     ax.set_xlim(*xlim)
@@ -123,8 +134,10 @@ def tick_labels(ticks: np.ndarray) -> list[str]:
     labels: list[str] = []
     for digits in range(12):
         labels = [_tick_label(float(t), digits, scientific) for t in ticks]
-        close = all(abs(float(s.replace("−", "-")) - t) <= 1e-3 * step
-                    for s, t in zip(labels, ticks, strict=True))
+        close = all(
+            abs(float(s.replace("−", "-")) - t) <= 1e-3 * step
+            for s, t in zip(labels, ticks, strict=True)
+        )
         if close and len(set(labels)) == len(labels):
             break
     return labels
@@ -168,8 +181,9 @@ def place_panels(fig: Figure, axes: list[Axes], labels: list[Labels]) -> None:
     """Side-by-side panels, each leaving room on its left for its own y tick labels and the
     last one room on its right for half of its last x tick label."""
     width_px = fig.get_figwidth() * fig.dpi
-    lefts = [14 + max((text_px(s, st.TICK_PT) for s in ylabels), default=10.0)
-             for _, ylabels in labels]
+    lefts = [
+        14 + max((text_px(s, st.TICK_PT) for s in ylabels), default=10.0) for _, ylabels in labels
+    ]
     last_x = labels[-1][0]
     right_px = 12 + (0.5 * text_px(last_x[-1], st.TICK_PT) if last_x else 0.0)
     gap_px = 16.0

@@ -38,13 +38,14 @@ class ComparisonFigure:
         """Redraw for `runs`; lines left from an earlier, larger batch are emptied and hidden."""
         lang, words, family = st.words(lang)
         eq = data.equation_of(runs[0])
-        st.set_text(self.title, words["title"].format(f=st.equation_text(runs[0], eq)),
-                    [st.BASE_FAMILY])
+        st.set_text(
+            self.title, words["title"].format(f=st.equation_text(runs[0], eq)), [st.BASE_FAMILY]
+        )
         st.set_text(self.subtitle, _batch_text(runs, words), family)
         while len(self.lines) < len(runs):
             self.lines.append(self.ax.plot([], [], lw=2.4, ms=5)[0])
             self.stops.append(self.ax.plot([], [], ls="none", **st.STOP_MARK)[0])
-        for line in self.lines[len(runs):] + self.stops[len(runs):]:
+        for line in self.lines[len(runs) :] + self.stops[len(runs) :]:
             line.set_data([], [])
             line.set_visible(False)
 
@@ -57,7 +58,8 @@ class ComparisonFigure:
 
         labels = []
         for run, (ks, loss), line, stop, color in zip(
-                runs, series, self.lines, self.stops, _colors(runs), strict=False):
+            runs, series, self.lines, self.stops, _colors(runs), strict=False
+        ):
             ks, loss = data.on_log_axis(ks, loss, floor)
             line.set_data(ks, loss)
             line.set_marker("o" if loss.size <= st.FEW_POINTS else "None")
@@ -66,8 +68,9 @@ class ComparisonFigure:
             stopped = run.outcome in data.STOPPED and bool(run.iterations)
             stop.set_visible(stopped)
             if stopped:
-                stop.set_data([len(run.iterations) - 1],
-                              [pa.clamp_log(run.iterations[-1].loss, self.ax)])
+                stop.set_data(
+                    [len(run.iterations) - 1], [pa.clamp_log(run.iterations[-1].loss, self.ax)]
+                )
                 stop.set_color(color)
             after = f" ({outcome_words(run, lang)})" if stopped else ""
             labels.append(_label(run, runs) + after)
@@ -80,11 +83,16 @@ class ComparisonFigure:
             self.legend.remove()
         order = sorted(range(len(runs)), key=lambda i: runs[i].settings.lr)
         if len(order) > MAX_LEGEND:  # evenly spaced lrs, the smallest and largest among them
-            order = [order[round(j * (len(order) - 1) / (MAX_LEGEND - 1))]
-                     for j in range(MAX_LEGEND)]
+            order = [
+                order[round(j * (len(order) - 1) / (MAX_LEGEND - 1))] for j in range(MAX_LEGEND)
+            ]
         shown = [labels[i] for i in order]
-        self.legend = self.ax.legend([self.lines[i] for i in order], shown,
-                                     prop={"family": family, "size": st.LEGEND_PT}, **_LEGEND)
+        self.legend = self.ax.legend(
+            [self.lines[i] for i in order],
+            shown,
+            prop={"family": family, "size": st.LEGEND_PT},
+            **_LEGEND,
+        )
         return shown
 
     def _place(self, ylabels: list[str], legend_labels: list[str]) -> None:
@@ -92,8 +100,7 @@ class ComparisonFigure:
         left = 14 + max((pa.text_px(s, st.TICK_PT) for s in ylabels), default=10.0)
         legend = 70 + max(pa.text_px(s, st.LEGEND_PT) * 0.9 for s in legend_labels)
         right = width - min(legend, 0.45 * width)
-        self.ax.set_position((left / width, pa.BOTTOM, (right - left) / width,
-                              pa.TOP - pa.BOTTOM))
+        self.ax.set_position((left / width, pa.BOTTOM, (right - left) / width, pa.TOP - pa.BOTTOM))
 
 
 def _label(run: Run, runs: list[Run]) -> str:
@@ -114,6 +121,10 @@ def _colors(runs: list[Run]) -> list[str]:
 def _batch_text(runs: list[Run], words: dict[str, str]) -> str:
     s = runs[0].settings
     x0 = st.number(s.x0) if len({r.settings.x0 for r in runs}) == 1 else "…"
-    return words["batch"].format(x0=x0, steps=st.count(words, "step", s.steps), dtype=s.dtype,
-                                 runs=st.count(words, "run", len(runs)),
-                                 opt=st.OPTIMIZER_NAMES.get(s.optimizer, s.optimizer))
+    return words["batch"].format(
+        x0=x0,
+        steps=st.count(words, "step", s.steps),
+        dtype=s.dtype,
+        runs=st.count(words, "run", len(runs)),
+        opt=st.OPTIMIZER_NAMES.get(s.optimizer, s.optimizer),
+    )

@@ -31,41 +31,58 @@ class ConvergenceFigure:
 
         self.x_line = self.ax_x.plot([], [], color=st.BLUE, lw=2.4)[0]
         self.root_line = self.ax_x.axhline(0.0, color=st.RED, ls="--", lw=1.8)
-        self.root_text = self.ax_x.text(0.97, 0.0, "", transform=self.ax_x.get_yaxis_transform(),
-                                        ha="right", va="bottom", color=st.RED,
-                                        fontsize=st.LEGEND_PT, parse_math=False)
+        self.root_text = self.ax_x.text(
+            0.97,
+            0.0,
+            "",
+            transform=self.ax_x.get_yaxis_transform(),
+            ha="right",
+            va="bottom",
+            color=st.RED,
+            fontsize=st.LEGEND_PT,
+            parse_math=False,
+        )
         self.loss_line = self.ax_loss.plot([], [], color=st.ORANGE, lw=2.4)[0]
         self.loss_stop = self.ax_loss.plot([], [], ls="none", **st.STOP_MARK)[0]
         self.curve = self.ax_curve.plot([], [], color=st.CURVE, lw=2.2)[0]
-        self.path = self.ax_curve.plot([], [], color=st.ORANGE, lw=1.6, marker="o", ms=4.5,
-                                       mec="none", alpha=0.9)[0]
-        self.start = self.ax_curve.plot([], [], ls="none", marker="o", ms=11, color=st.GREEN,
-                                        mec=st.INK, mew=1.2)[0]
-        self.end = self.ax_curve.plot([], [], ls="none", marker="s", ms=10, color=st.BLUE,
-                                      mec=st.INK, mew=1.2)[0]
-        self.roots = self.ax_curve.plot([], [], ls="none", marker="o", ms=16, mfc="none",
-                                        mec=st.RED, mew=2.6)[0]
+        self.path = self.ax_curve.plot(
+            [], [], color=st.ORANGE, lw=1.6, marker="o", ms=4.5, mec="none", alpha=0.9
+        )[0]
+        self.start = self.ax_curve.plot(
+            [], [], ls="none", marker="o", ms=11, color=st.GREEN, mec=st.INK, mew=1.2
+        )[0]
+        self.end = self.ax_curve.plot(
+            [], [], ls="none", marker="s", ms=10, color=st.BLUE, mec=st.INK, mew=1.2
+        )[0]
+        self.roots = self.ax_curve.plot(
+            [], [], ls="none", marker="o", ms=16, mfc="none", mec=st.RED, mew=2.6
+        )[0]
         self.legend: Legend | None = None
 
     def update(self, run: Run, lang: str) -> None:
         """Redraw every artist for `run`, leaving nothing of the previous run behind."""
         lang, words, family = st.words(lang)
         eq = data.equation_of(run)
-        st.set_text(self.title, words["title"].format(f=st.equation_text(run, eq)),
-                    [st.BASE_FAMILY])
+        st.set_text(
+            self.title, words["title"].format(f=st.equation_text(run, eq)), [st.BASE_FAMILY]
+        )
         st.set_text(self.subtitle, st.settings_text(run, words, lang), family)
         last_k = max(len(run.iterations), 1)
         klim = (-0.03 * last_k, 1.03 * last_k)
-        labels = [self._update_x(run, words, family, klim), self._update_loss(run, klim),
-                  self._update_curve(run, eq, words, family)]
+        labels = [
+            self._update_x(run, words, family, klim),
+            self._update_loss(run, klim),
+            self._update_curve(run, eq, words, family),
+        ]
         for ax, key in zip(self.axes, ("x_title", "loss_title", "curve_title"), strict=True):
             pa.panel_title(ax, words[key], family)
         for ax, key in zip(self.axes, ("k", "k", "x"), strict=True):
             pa.set_xlabel(ax, words[key], family)
         pa.place_panels(self.fig, self.axes, labels)
 
-    def _update_x(self, run: Run, words: dict[str, str], family: list[str],
-                  klim: tuple[float, float]) -> pa.Labels:
+    def _update_x(
+        self, run: Run, words: dict[str, str], family: list[str], klim: tuple[float, float]
+    ) -> pa.Labels:
         ks, xs = data.thin(*data.x_series(run))
         self.x_line.set_data(ks, xs)
         self.x_line.set_marker("o" if xs.size <= st.FEW_POINTS else "None")
@@ -94,8 +111,9 @@ class ConvergenceFigure:
             self.loss_stop.set_data([len(run.iterations) - 1], [y])
         return labels
 
-    def _update_curve(self, run: Run, eq: Equation | None, words: dict[str, str],
-                      family: list[str]) -> pa.Labels:
+    def _update_curve(
+        self, run: Run, eq: Equation | None, words: dict[str, str], family: list[str]
+    ) -> pa.Labels:
         land = data.landscape(run, eq)
         self.curve.set_data(land.grid, land.loss)
         self.path.set_data(land.path_x, land.path_loss)
@@ -113,8 +131,11 @@ class ConvergenceFigure:
             self.legend.remove()
         shown = [(self.start, "start"), (self.end, "end")] if land.path_x.size else []
         shown += [(self.roots, "roots")] if land.roots else []
-        self.legend = self.ax_curve.legend([h for h, _ in shown], [words[k] for _, k in shown],
-                                           prop={"family": family, "size": st.LEGEND_PT},
-                                           **st.LEGEND)
+        self.legend = self.ax_curve.legend(
+            [h for h, _ in shown],
+            [words[k] for _, k in shown],
+            prop={"family": family, "size": st.LEGEND_PT},
+            **st.LEGEND,
+        )
         self.legend.set_visible(bool(shown))
         return pa.set_limits(self.ax_curve, land.window, (-0.06 * top, top))

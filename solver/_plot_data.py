@@ -45,8 +45,9 @@ def finite(ks: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ks[keep], values[keep]
 
 
-def thin(ks: np.ndarray, values: np.ndarray, limit: int = MAX_POINTS) -> tuple[np.ndarray,
-                                                                               np.ndarray]:
+def thin(
+    ks: np.ndarray, values: np.ndarray, limit: int = MAX_POINTS
+) -> tuple[np.ndarray, np.ndarray]:
     """At most about `limit` points, keeping each bucket's extremes so spikes stay visible."""
     if values.size <= limit:
         return ks, values
@@ -65,8 +66,9 @@ def positive_range(*losses: np.ndarray) -> tuple[float, float] | None:
     return (float(positive.min()), float(positive.max())) if positive.size else None
 
 
-def on_log_axis(ks: np.ndarray, loss: np.ndarray, floor: float | None) -> tuple[np.ndarray,
-                                                                                 np.ndarray]:
+def on_log_axis(
+    ks: np.ndarray, loss: np.ndarray, floor: float | None
+) -> tuple[np.ndarray, np.ndarray]:
     """The points a log axis can show, exact zeros moved to `floor`, thinned."""
     if floor is not None:
         loss = np.where(loss == 0, floor, loss)
@@ -109,8 +111,11 @@ def landscape(run: Run, eq: Equation | None) -> Landscape:
     with np.errstate(all="ignore"):
         values = _f(eq, grid)
     roots = [r for r in _roots(eq, grid, values) if lo <= r <= hi]
-    if run.root is not None and lo <= run.root <= hi and all(
-            abs(run.root - r) > 1e-9 * max(1.0, abs(r)) for r in roots):
+    if (
+        run.root is not None
+        and lo <= run.root <= hi
+        and all(abs(run.root - r) > 1e-9 * max(1.0, abs(r)) for r in roots)
+    ):
         roots.append(run.root)  # a double root (L touches 0 without a sign change of f)
     with np.errstate(all="ignore"):
         loss = values * values

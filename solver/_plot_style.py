@@ -29,8 +29,18 @@ ORANGE = "#d1570b"
 GREEN = "#1a7f37"
 RED = "#cf222e"
 CURVE = "#6e7781"
-PALETTE = ("#0969da", "#d1570b", "#1a7f37", "#8250df", "#bf3989", "#0e8a8a", "#9a6700",
-           "#57606a", "#cf222e", "#3d6b00")
+PALETTE = (
+    "#0969da",
+    "#d1570b",
+    "#1a7f37",
+    "#8250df",
+    "#bf3989",
+    "#0e8a8a",
+    "#9a6700",
+    "#57606a",
+    "#cf222e",
+    "#3d6b00",
+)
 
 TITLE_PT = 22
 SUBTITLE_PT = 17
@@ -42,9 +52,15 @@ LEGEND_PT = 15
 BASE_FAMILY = "DejaVu Sans"
 STOP_MARK: dict[str, Any] = {"marker": "X", "ms": 15, "color": RED, "mec": INK, "mew": 1.2}
 FEW_POINTS = 20  # lines this short also get a marker at each point
-LEGEND: dict[str, Any] = {"loc": "best", "frameon": True,
-                          "framealpha": 0.9, "borderpad": 0.3, "handletextpad": 0.5,
-                          "labelspacing": 0.25, "borderaxespad": 0.3}
+LEGEND: dict[str, Any] = {
+    "loc": "best",
+    "frameon": True,
+    "framealpha": 0.9,
+    "borderpad": 0.3,
+    "handletextpad": 0.5,
+    "labelspacing": 0.25,
+    "borderaxespad": 0.3,
+}
 MAX_TITLE = 64
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
 
@@ -92,8 +108,14 @@ TEXT = {
 }
 
 # Japanese fonts matplotlib can use, smallest package first (fonts-ipafont-gothic is 3.5 MB).
-_CJK_FAMILIES = ("IPAGothic", "IPAexGothic", "IPAPGothic", "VL Gothic", "TakaoGothic",
-                 "Noto Sans CJK JP")
+_CJK_FAMILIES = (
+    "IPAGothic",
+    "IPAexGothic",
+    "IPAPGothic",
+    "VL Gothic",
+    "TakaoGothic",
+    "Noto Sans CJK JP",
+)
 _CJK_FILES = ("ipag.ttf", "ipaexg.ttf", "ipagp.ttf", "vl-gothic-regular.ttf", "takaogothic.ttf")
 _cjk_lock = threading.Lock()
 _cjk: list[str | None] = []
@@ -139,14 +161,22 @@ def number(value: float) -> str:
     return text
 
 
-
-
 def headings(fig: Figure) -> tuple[Text, Text]:
     """The title (the equation) and the subtitle (the settings) at the top of the card."""
-    title = fig.text(0.012, 0.975, "", ha="left", va="top", fontsize=TITLE_PT, weight="bold",
-                     color=INK, parse_math=False)
-    subtitle = fig.text(0.012, 0.905, "", ha="left", va="top", fontsize=SUBTITLE_PT,
-                        color=MUTED, parse_math=False)
+    title = fig.text(
+        0.012,
+        0.975,
+        "",
+        ha="left",
+        va="top",
+        fontsize=TITLE_PT,
+        weight="bold",
+        color=INK,
+        parse_math=False,
+    )
+    subtitle = fig.text(
+        0.012, 0.905, "", ha="left", va="top", fontsize=SUBTITLE_PT, color=MUTED, parse_math=False
+    )
     return title, subtitle
 
 
@@ -159,10 +189,13 @@ def equation_text(run: Run, eq: Equation | None) -> str:
 def settings_text(run: Run, words: dict[str, str], lang: str) -> str:
     """x₀ = 1 · lr = 0.01 · 100 steps · SGD · float32 → converged."""
     s = run.settings
-    text = words["settings"].format(x0=number(s.x0), lr=number(s.lr),
-                                    steps=count(words, "step", s.steps),
-                                    opt=OPTIMIZER_NAMES.get(s.optimizer, s.optimizer),
-                                    dtype=s.dtype)
+    text = words["settings"].format(
+        x0=number(s.x0),
+        lr=number(s.lr),
+        steps=count(words, "step", s.steps),
+        opt=OPTIMIZER_NAMES.get(s.optimizer, s.optimizer),
+        dtype=s.dtype,
+    )
     return f"{text}  →  {outcome_words(run, lang)}"
 
 

@@ -25,9 +25,15 @@ SIZE = (1200, 500)
 RED = np.array([207, 34, 46])
 
 
-def gd_run(f: Callable[[np.float32], np.float32], df: Callable[[np.float32], np.float32],
-           x0: float = 1.0, lr: float = 0.01, steps: int = 100, equation: str = "x**2 - 2",
-           root: float | None = math.sqrt(2)) -> Run:
+def gd_run(
+    f: Callable[[np.float32], np.float32],
+    df: Callable[[np.float32], np.float32],
+    x0: float = 1.0,
+    lr: float = 0.01,
+    steps: int = 100,
+    equation: str = "x**2 - 2",
+    root: float | None = math.sqrt(2),
+) -> Run:
     """The article's loop in float32 numpy: record x, y, loss, dL/dx, then x -= lr * dL/dx."""
     x, rate, iterations = np.float32(x0), np.float32(lr), []
     outcome = Outcome.CONVERGED
@@ -48,10 +54,18 @@ def square_run(x0: float = 1.0, lr: float = 0.01, steps: int = 100) -> Run:
     return gd_run(lambda x: x * x - np.float32(2), lambda x: np.float32(2) * x, x0, lr, steps)
 
 
-def made_run(xs: list[float], losses: list[float], final: float, outcome: Outcome,
-             equation: str = "x**2 - 2", root: float | None = None) -> Run:
-    its = [Iteration(k, x, math.nan, loss, math.nan) for k, (x, loss) in
-           enumerate(zip(xs, losses, strict=True))]
+def made_run(
+    xs: list[float],
+    losses: list[float],
+    final: float,
+    outcome: Outcome,
+    equation: str = "x**2 - 2",
+    root: float | None = None,
+) -> Run:
+    its = [
+        Iteration(k, x, math.nan, loss, math.nan)
+        for k, (x, loss) in enumerate(zip(xs, losses, strict=True))
+    ]
     return Run(Settings(equation, xs[0] if xs else 1.0, 0.01, len(xs)), its, final, outcome, root)
 
 
@@ -97,8 +111,11 @@ def test_default_run_figure_says_what_was_run() -> None:
     assert texts[0] == "f(x) = x² − 2"
     assert texts[1] == "x₀ = 1 · lr = 0.01 · 100 steps · SGD · float32  →  converged"
     titles = [ax.get_title(loc="left") for ax in fig.axes]
-    assert titles == ["(a) x per iteration", "(b) loss per iteration (log)",
-                      "(c) loss L(x) = f(x)²"]
+    assert titles == [
+        "(a) x per iteration",
+        "(b) loss per iteration (log)",
+        "(c) loss L(x) = f(x)²",
+    ]
     ax_x, ax_loss, ax_curve = fig.axes
     assert ax_loss.get_yscale() == "log"
     root_line = ax_x.lines[1]
@@ -118,8 +135,10 @@ def test_default_run_figure_says_what_was_run() -> None:
 def test_landscape_of_x_squared_minus_two_has_both_roots_and_the_hump() -> None:
     run = made_run([-2.0, 0.0, 2.0], [4.0, 4.0, 4.0], 2.0, Outcome.STILL_MOVING)
     land = data.landscape(run, parse_equation("x**2 - 2"))
-    assert land.roots == [pytest.approx(-math.sqrt(2), abs=1e-12),
-                          pytest.approx(math.sqrt(2), abs=1e-12)]
+    assert land.roots == [
+        pytest.approx(-math.sqrt(2), abs=1e-12),
+        pytest.approx(math.sqrt(2), abs=1e-12),
+    ]
     assert np.nanmax(land.loss[np.abs(land.grid) < 0.5]) == pytest.approx(4.0, abs=1e-3)
     assert list(land.path_x) == [-2.0, 0.0, 2.0, 2.0]  # the final x closes the path
     assert list(land.path_loss) == [4.0, 4.0, 4.0, 4.0]
@@ -134,8 +153,14 @@ def test_roots_skip_poles_and_keep_the_runs_double_root() -> None:
 
 
 def test_no_real_root_draws_no_red_in_the_curve_panel() -> None:
-    run = gd_run(lambda x: x * x + np.float32(1), lambda x: np.float32(2) * x, 1.5, 0.05,
-                 equation="x**2 + 1", root=None)
+    run = gd_run(
+        lambda x: x * x + np.float32(1),
+        lambda x: np.float32(2) * x,
+        1.5,
+        0.05,
+        equation="x**2 + 1",
+        root=None,
+    )
     run.outcome = Outcome.STILL_MOVING
     fig = convergence_figure(run)
     ax_curve = fig.axes[2]
@@ -178,8 +203,9 @@ EDGE_RUNS = {
     "x near the float64 limit": made_run([1.0, 1e300], [1.0, math.inf], 1e300, Outcome.DIVERGED),
     "constant loss": made_run([0.0] * 5, [4.0] * 5, 0.0, Outcome.STUCK, root=-math.sqrt(2)),
     "all nan": made_run([math.nan], [math.nan], math.nan, Outcome.OUT_OF_DOMAIN, root=math.nan),
-    "out of domain": made_run([0.5, -0.2], [0.2, math.nan], -0.2, Outcome.OUT_OF_DOMAIN,
-                              "log(x)", 1.0),
+    "out of domain": made_run(
+        [0.5, -0.2], [0.2, math.nan], -0.2, Outcome.OUT_OF_DOMAIN, "log(x)", 1.0
+    ),
     "unparsable equation": made_run([1.0, 1.1], [1.0, 0.6], 1.2, Outcome.STILL_MOVING, "x**2 -"),
     "no iterations": Run(Settings(), [], 1.0, Outcome.TIMED_OUT),
 }
@@ -245,8 +271,9 @@ def test_a_figure_reused_for_another_run_draws_the_same_bytes_as_a_fresh_one() -
     render_comparison([diverged, default, square_run(lr=0.1)])
     reused = (render_convergence(default), render_comparison([default]))
     fresh: list[tuple[bytes, bytes]] = []
-    worker = threading.Thread(target=lambda: fresh.append(
-        (render_convergence(default), render_comparison([default]))))
+    worker = threading.Thread(
+        target=lambda: fresh.append((render_convergence(default), render_comparison([default])))
+    )
     worker.start()
     worker.join()
     assert fresh == [reused]
@@ -287,5 +314,10 @@ def test_tick_labels_are_short_distinct_and_honest() -> None:
 
 
 def test_settings_numbers_read_as_typed() -> None:
-    assert [st.number(v) for v in (1.0, 0.01, 1e-5, -3.0, 1e30)] == ["1", "0.01", "1e-5", "-3",
-                                                                      "1e30"]
+    assert [st.number(v) for v in (1.0, 0.01, 1e-5, -3.0, 1e30)] == [
+        "1",
+        "0.01",
+        "1e-5",
+        "-3",
+        "1e30",
+    ]
