@@ -15,6 +15,11 @@ OPTIMIZER_CHOICES = [
     Choice(name=locale_str("SGD with momentum 0.9"), value="momentum"),
     Choice(name=locale_str("Adam"), value="adam"),
 ]
+SHARED_OPTIONS = {
+    "x0": locale_str("Starting x (default 1)"),
+    "steps": locale_str("Number of iterations (default 100)"),
+    "equation": locale_str("The equation, e.g. x^2 = 2 (default x**2 - 2)"),
+}
 PRECISION_CHOICES = [
     Choice(name=locale_str("float32 (single, as in the article)"), value="float32"),
     Choice(name=locale_str("float64 (double)"), value="float64"),
@@ -39,10 +44,8 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
         name="solve", description=locale_str("Run gradient descent on f(x) = 0 with PyTorch")
     )
     @app_commands.describe(
-        x0=locale_str("Starting x (default 1)"),
+        **SHARED_OPTIONS,
         lr=locale_str("Learning rate, greater than 0 (default 0.01)"),
-        steps=locale_str("Number of iterations (default 100)"),
-        equation=locale_str("The equation, e.g. x^2 = 2 (default x**2 - 2)"),
         optimizer=locale_str("sgd, momentum (0.9) or adam (default sgd)"),
         precision=locale_str("float32 like the article, or float64"),
     )
@@ -100,10 +103,7 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
         name="compare", description=locale_str("Compare several learning rates side by side")
     )
     @app_commands.describe(
-        lrs=locale_str("2 to 8 learning rates, e.g. 0.001 0.01 0.05 0.2"),
-        x0=locale_str("Starting x (default 1)"),
-        steps=locale_str("Number of iterations (default 100)"),
-        equation=locale_str("The equation, e.g. x^2 = 2 (default x**2 - 2)"),
+        **SHARED_OPTIONS, lrs=locale_str("2 to 8 learning rates, e.g. 0.001 0.01 0.05 0.2")
     )
     async def compare(
         interaction: discord.Interaction,

@@ -7,10 +7,13 @@ edge can answer a mistake at once; the work itself then runs in the bounded pool
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 from solver import (
     DTYPES,
@@ -41,6 +44,8 @@ from .messages import equation_error_text, settings_error_text
 from .walk import csv_reply, step_buttons
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
 MAX_COMPARE = 8
 
 
@@ -171,9 +176,9 @@ class Tutor:
         run_id, run, png = await self._in_pool(self._compute_solve, job, progress)
         return solve_reply(run, run_id, job.equation.pretty, png, job.caller.lang)
 
-    async def _in_pool(self, fn, *args):  # type: ignore[no-untyped-def]
+    async def _in_pool(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         try:
-            return await self.pool.run(fn, *args)
+            return await self.pool.run(fn, *args, **kwargs)
         except Busy:
             raise UserError("busy") from None
         except (SettingsError, EquationError):
@@ -182,8 +187,9 @@ class Tutor:
             log.exception("a worker failed")
             raise UserError("worker_failed") from None
 
-    async def _light_call(self, fn, *args):  # type: ignore[no-untyped-def]
-        return await asyncio.get_running_loop().run_in_executor(self._light, fn, *args)
+    async def _light_call(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        call = functools.partial(fn, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._light, call)
 
     async def find_run(self, caller: Caller, run_id: int | None) -> StoredRun:
         """The run asked for, or the caller's latest in this channel; UserError if none."""
