@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 import pytest
 from discord_standin import StandIn, point_discord_at
 
+pytest_plugins = ["reliability_record"]  # figures for docs/reliability.md; no token in any log
+
 
 @pytest.fixture
 async def standin() -> AsyncIterator[StandIn]:

@@ -10,6 +10,8 @@ import asyncio
 import functools
 import logging
 import math
+import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 MAX_COMPARE = 8
+HOLD_SECONDS = 10.0  # a checked job reaches the pool within Discord's 3 s, or never
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,9 @@ class Tutor:
         # Storage reads and explanations are light; they get their own small pool so that
         # /explain answers even while the compute pool is full.
         self._light = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gd-light")
+        # When each job admitted by a check_* but not yet in the pool was admitted: the edge
+        # awaits its defer in between, and a burst must not pass the full-pool check all at once.
+        self._holds: deque[float] = deque()
 
     def close(self) -> None:
         """Stop the light executor (the caller owns the store and the pool)."""
@@ -114,11 +120,16 @@ class Tutor:
             raise UserError("bad_equation", detail=equation_error_text(error, lang)) from None
 
     def _admit(self, caller: Caller) -> None:
-        if self.pool.full:
+        now = time.monotonic()
+        while self._holds and now - self._holds[0] > HOLD_SECONDS:
+            self._holds.popleft()  # its interaction failed before reaching the pool
+        pool = self.pool
+        if pool.full or pool.running + pool.pending + len(self._holds) >= pool.workers + pool.queue:
             raise UserError("busy")
         wait = self.cooldown.check(caller.user_id)
         if wait > 0:
             raise UserError("cooldown", seconds=wait)
+        self._holds.append(now)
 
     def _check_steps(self, steps: int) -> None:
         if not 1 <= steps <= self.config.solver.max_steps:
@@ -177,6 +188,8 @@ class Tutor:
         return solve_reply(run, run_id, job.equation.pretty, png, job.caller.lang)
 
     async def _in_pool(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        if self._holds:
+            self._holds.popleft()  # the job's hold becomes its place in the pool
         try:
             return await self.pool.run(fn, *args, **kwargs)
         except Busy:
