@@ -33,8 +33,8 @@ RUN pip install --no-deps --no-build-isolation . \
  && cd / && rm -rf /src
 
 # An unprivileged user; it owns /data, where the SQLite file and the heartbeat live.
-RUN groupadd --system --gid 10001 app \
- && useradd --system --uid 10001 --gid app --home-dir /nonexistent --no-create-home \
+RUN groupadd --gid 10001 app \
+ && useradd --uid 10001 --gid app --home-dir /nonexistent --no-create-home \
       --shell /usr/sbin/nologin app \
  && mkdir /data && chown app:app /data
 WORKDIR /app

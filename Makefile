@@ -6,6 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 PIP_INSTALL := $(PIP) install --quiet --constraint constraints.txt
+# torch's CPU build (no CUDA libraries) from PyTorch's own index; empty: torch from PyPI.
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 IMAGE ?= gd-tutor:latest
 ARGS ?=
 # docker when its engine answers, else podman (this machine has only docker's client).
@@ -49,11 +51,15 @@ install-test: $(VENV)/.installed-test
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+$(VENV)/.torch: $(BIN)/python constraints.txt
+	$(if $(TORCH_INDEX),$(PIP_INSTALL) --retries 1 --no-deps --index-url $(TORCH_INDEX) torch)
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.torch pyproject.toml constraints.txt
 	$(PIP_INSTALL) --editable .
 	@touch $@
 
-$(VENV)/.installed-test: $(BIN)/python pyproject.toml constraints.txt
+$(VENV)/.installed-test: $(VENV)/.torch pyproject.toml constraints.txt
 	$(PIP_INSTALL) --editable ".[test]"
 	@touch $@ $(VENV)/.installed
 
