@@ -21,6 +21,13 @@ class Busy(Exception):
     """Every worker is running and the queue is full; try again later."""
 
 
+class JobExited(RuntimeError):
+    """The job raised SystemExit or KeyboardInterrupt (its `__cause__`).
+
+    Passed on unchanged, either would stop the event loop that awaits the job: the whole bot.
+    """
+
+
 class WorkPool:
     """At most `workers` jobs run at once and `queue` more wait; beyond that `run` raises Busy.
 
@@ -65,8 +72,9 @@ class WorkPool:
         """Run `fn(*args, **kwargs)` in a worker and return its result.
 
         Raises Busy at once when `workers + queue` jobs are already in the pool. An exception
-        from `fn` reaches the caller unchanged. If the awaiting task is cancelled, a job that
-        has not started is dropped; a started one finishes and holds its slot until then.
+        from `fn` reaches the caller unchanged (SystemExit and KeyboardInterrupt as JobExited).
+        If the awaiting task is cancelled, a job that has not started is dropped; a started one
+        finishes and holds its slot until then.
         """
         with self._lock:
             if self._closed:
@@ -98,6 +106,8 @@ class WorkPool:
                 self._running += 1
             try:
                 return job()
+            except (SystemExit, KeyboardInterrupt) as exit_:
+                raise JobExited(f"a job raised {exit_!r}") from exit_
             finally:
                 with self._lock:
                     self._running -= 1
