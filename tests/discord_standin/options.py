@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 STRING, INTEGER, BOOLEAN, NUMBER = 3, 4, 5, 10
+SAFE_INTEGER = 2**53  # Discord: INTEGER and NUMBER values lie between -2^53 and 2^53
 
 
 def _coerce(option: dict[str, Any], value: Any) -> Any:
@@ -29,6 +30,8 @@ def _coerce(option: dict[str, Any], value: Any) -> Any:
     else:
         raise NotImplementedError(f"stand-in: option type {kind} ({name!r}) is not supported")
     if kind in (INTEGER, NUMBER):
+        if not -SAFE_INTEGER <= value <= SAFE_INTEGER:  # NaN and infinities fail too
+            raise ValueError(f"stand-in: {name!r}={value} outside the ±2^53 Discord allows")
         if option.get("min_value") is not None and value < option["min_value"]:
             raise ValueError(f"stand-in: {name!r}={value} below min_value {option['min_value']}")
         if option.get("max_value") is not None and value > option["max_value"]:
