@@ -24,7 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_runs": "You have no runs in this channel yet. Start one with /solve.",
         "iteration_range": "That run has iterations 0 to {last}; iteration {k} doesn't exist.",
         "lrs_count": "Give 2 to 8 learning rates separated by spaces, e.g. `0.001 0.01 0.05 0.2`.",
-        "lrs_bad": "{value!r} is not a positive learning rate.",
+        "lrs_bad": "{value} is not a positive learning rate.",
         "worker_failed": "Something went wrong while computing this run. It was not saved; "
         "please try again.",
         "internal_error": "Something went wrong on my side. Please try again.",
@@ -75,7 +75,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_runs": "このチャンネルにはまだあなたの実行がありません。/solve で始めてください。",
         "iteration_range": "この実行の反復は 0 から {last} までです。反復 {k} はありません。",
         "lrs_count": "学習率を 2〜8 個、空白で区切って指定してください（例：`0.001 0.01 0.05 0.2`）。",
-        "lrs_bad": "{value!r} は正の学習率ではありません。",
+        "lrs_bad": "{value} は正の学習率ではありません。",
         "worker_failed": "計算中に問題が起きました。この実行は保存されていません。もう一度お試しください。",
         "internal_error": "こちら側で問題が起きました。もう一度お試しください。",
         "solve_title": "{equation} の勾配降下法",

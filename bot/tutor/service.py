@@ -38,6 +38,7 @@ from solver import (
 from ..config import Config
 from ..reply import Reply
 from ..storage import RunStore, RunSummary, StoredRun
+from ..text import escape_markdown
 from ..work_pool import Busy, Cooldown, WorkPool
 from .caller import Caller
 from .errors import UserError
@@ -83,12 +84,13 @@ def parse_lrs(text: str) -> tuple[float, ...]:
         raise UserError("lrs_count")
     lrs = []
     for word in words:
+        shown = escape_markdown(repr(word[:40]))  # the user's own text: no markdown, no mentions
         try:
             value = float(word[:40])
         except ValueError:
-            raise UserError("lrs_bad", value=word[:40]) from None
+            raise UserError("lrs_bad", value=shown) from None
         if not (math.isfinite(value) and value > 0):
-            raise UserError("lrs_bad", value=word[:40])
+            raise UserError("lrs_bad", value=shown)
         lrs.append(value)
     return tuple(lrs)
 
