@@ -268,12 +268,12 @@ def _podman(*args: str) -> list[str]:
     return ["podman", *args]
 
 
-async def _run(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> str:
+async def _stdout(*args: str, timeout: float = 120) -> str:
     process = await asyncio.create_subprocess_exec(
-        *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+        *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )
-    out, _ = await asyncio.wait_for(process.communicate(), timeout)
-    assert process.returncode == 0, out.decode(errors="replace")[-2000:]
+    out, err = await asyncio.wait_for(process.communicate(), timeout)
+    assert process.returncode == 0, err.decode(errors="replace")[-2000:]
     return out.decode(errors="replace")
 
 
@@ -295,14 +295,14 @@ async def test_the_image_serves_discord_as_non_root_on_a_read_only_root(
     data.chmod(0o777)
     config = write_config(data, standin).read_text().replace(str(data), "/data")
     (data / "config.toml").write_text(config)
-    uid = (await _run(*_podman("run", "--rm", IMAGE, "id", "-u"))).strip()
+    run = ("run", "--rm", "--read-only", "--tmpfs", "/tmp", "--no-healthcheck")
+    uid = (await _stdout(*_podman(*run, IMAGE, "id", "-u"))).strip()
     assert uid.isdigit() and uid != "0"
     name = f"gd-tutor-test-{os.getpid()}"
     env = {**os.environ, "DISCORD_TOKEN": standin.token}
     # The launcher and the stand-in package are mounted read-only; the bot is the image's.
     command = _podman(
-        "run", "--rm", "--name", name, "--read-only", "--tmpfs", "/tmp", "--network", "host",
-        "--no-healthcheck", "-e", "DISCORD_TOKEN", "-v", f"{data}:/data",
+        *run, "--name", name, "--network", "host", "-e", "DISCORD_TOKEN", "-v", f"{data}:/data",
         "-v", f"{ROOT / 'tests'}:/standin:ro", IMAGE, "python", "/standin/run_bot_against_standin.py",
         "--rest", standin.rest_base, "--gateway", standin.gateway_url, "--config", "/data/config.toml",
     )  # fmt: skip
@@ -316,8 +316,13 @@ async def test_the_image_serves_discord_as_non_root_on_a_read_only_root(
         await standin.wait_commands("solve", timeout=60)
         message = await wait_answer(await standin.invoke_command("solve", {}), timeout=120)
         assert "x=1.4142133" in embed_text(message)
+        async with asyncio.timeout(60):  # on_ready, hence the first beat, waits for the guilds
+            while not (data / "heartbeat").exists():
+                await asyncio.sleep(0.2)
     finally:
-        stop = await asyncio.create_subprocess_exec(*_podman("stop", "-t", "10", name))
+        stop = await asyncio.create_subprocess_exec(
+            *_podman("stop", "-t", "10", name), stdout=asyncio.subprocess.DEVNULL
+        )
         await stop.wait()
         await asyncio.wait_for(process.wait(), 60)
     connection = sqlite3.connect(data / "runs.sqlite3")
@@ -325,7 +330,6 @@ async def test_the_image_serves_discord_as_non_root_on_a_read_only_root(
         assert connection.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
     finally:
         connection.close()
-    assert (data / "heartbeat").exists()
     assert find_secrets(log.read_text(errors="replace"), [standin.token]) == []
     record_figure("uid in the image", int(uid))
     record_figure("root filesystem", "read-only (/data and /tmp writable)")
