@@ -17,6 +17,7 @@ import functools
 import json
 import logging
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -152,6 +153,17 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         entry["outcome"] = "failed" if report.when == "call" else "error"
     elif report.skipped and entry["outcome"] == "passed":
         entry["outcome"] = "skipped"
+
+
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    """Keep how many examples a hypothesis test passed, as a figure."""
+    stats = getattr(item, "hypothesis_statistics", None)
+    if call.when == "teardown" and isinstance(stats, str):
+        passing = sum(int(n) for n in re.findall(r"(\d+) passing", stats))
+        FIGURES.setdefault(item.nodeid, {})["hypothesis examples"] = {
+            "value": passing,
+            "unit": "passing",
+        }
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

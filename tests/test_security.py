@@ -31,10 +31,47 @@ from bot_harness import (
 from discord_standin import InteractionHandle, Message, StandIn
 from hostile_equations import HOSTILE
 from reliability_record import SecretWatch, find_secrets
+from test_equation import parse_and_use
 
 # --- hostile equations through the bot --------------------------------------------------------
 
 REFUSAL = "I can't read that equation"
+
+# What the corpus must hold, by kind: each kind names a check on the raw text.
+KINDS: dict[str, Callable[[str], bool]] = {
+    "attribute access": lambda s: re.search(r"[\w)]\.[a-z_]", s) is not None,
+    "dunders": lambda s: "__" in s,
+    "imports": lambda s: "import" in s,
+    "lambdas": lambda s: "lambda" in s,
+    "comprehensions": lambda s: " for " in s and "[" in s,
+    "f-strings": lambda s: s.startswith(("f'", 'f"')),
+    "walrus": lambda s: ":=" in s,
+    "power towers": lambda s: s.replace(" ", "") in ("9**9**9", "((9**9)**9999)**9999"),
+    "huge literals": lambda s: re.search(r"\d{30,}", s) is not None,
+    "1e309": lambda s: "1e309" in s,
+    "deep nesting": lambda s: s.count("(") >= 99,
+    "10,000 characters": lambda s: len(s) >= 10_000,
+    "NUL and control characters": lambda s: any(ord(c) < 32 and c not in "\t\n\r" for c in s),
+    "right-to-left marks": lambda s: any(c in s for c in "\u202e\u202b\u200f\u061c"),
+    "Cyrillic х": lambda s: "\u0445" in s or "\u0425" in s,
+    "zero-width characters": lambda s: any(c in s for c in "\u200b\u200d\ufeff"),
+}
+
+
+def test_the_hostile_corpus_has_every_kind_of_attack(record_figure: Callable[..., None]) -> None:
+    """The corpus of tests/hostile_equations.py, sorted by kind of attack.
+
+    Holds: at least 100 inputs, and every kind the issue names is there (code injection by
+    attributes, dunders, imports, lambdas, comprehensions, f-strings and walrus; towers, huge
+    literals, 1e309; deep nesting; 10,000 characters; NUL, RTL marks, Cyrillic х).
+    """
+    assert len(HOSTILE) >= 100
+    counts = {kind: sum(map(check, HOSTILE)) for kind, check in KINDS.items()}
+    assert all(counts.values()), [kind for kind, n in counts.items() if not n]
+    slowest = max(parse_and_use(text)[1] for text in HOSTILE)  # test_equation bounds it
+    record_figure("inputs in the corpus", len(HOSTILE))
+    record_figure("slowest parse and use", round(slowest * 1000, 1), "ms (bound 50 ms)")
+    record_figure("kinds covered", ", ".join(f"{k} {n}" for k, n in counts.items()))
 
 
 async def answer_of(handle: InteractionHandle) -> Message:
@@ -331,5 +368,7 @@ async def test_the_image_serves_discord_as_non_root_on_a_read_only_root(
     finally:
         connection.close()
     assert find_secrets(log.read_text(errors="replace"), [standin.token]) == []
+    created = await _stdout(*_podman("image", "inspect", IMAGE, "--format", "{{.Created}}"))
+    record_figure("image", f"{IMAGE}, built {created.strip()[:16]}")
     record_figure("uid in the image", int(uid))
     record_figure("root filesystem", "read-only (/data and /tmp writable)")
