@@ -104,6 +104,20 @@ AREAS = {  # in the order of the record
 }
 
 
+NOTES = [
+    "- Acknowledgement times are measured by the stand-in, from dispatching the interaction "
+    "to receiving its first callback; bot, stand-in and test share one event loop and two CPUs.",
+    "- discord.py warns that the heartbeat was blocked only after 10 s; the burst runs with a "
+    "0.5 s heartbeat interval and the record adds the largest gap between heartbeats and the "
+    "worst event-loop lag seen.",
+    "- Discord sends NUMBER options only between -2^53 and 2^53 and JSON has no NaN: larger "
+    "values and NaN reach the bot only from a modified client; they are sent anyway.",
+    "- The read-only image test runs only with GD_TUTOR_IMAGE set to a built image "
+    "(`GD_TUTOR_IMAGE=localhost/gd-tutor:ci .venv/bin/python scripts/reliability_report.py`).",
+    "- Tests borrowed from other suites are described here; the others by their docstrings.",
+]
+
+
 def run_tests(record: Path, extra: list[str]) -> int:
     """pytest on the reliability tests, writing their record to `record`; its exit status."""
     env = {
@@ -273,6 +287,7 @@ def render(record: dict[str, Any]) -> str:
         "|---|---|",
     ]
     lines += [f"| {cell(k)} | {cell(v)} |" for k, v in summary(tests, record.get("secrets", {}))]
+    lines += ["", "## How to read it", "", *NOTES]
     by_area: dict[str, list[tuple[str, list[dict[str, Any]]]]] = defaultdict(list)
     for function, cases in group(tests).items():
         file = function.split("::")[0].rsplit("/", 1)[-1]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +77,23 @@ CASES: list[tuple[str, float, float, int, str, str, set[Outcome]]] = [
     ("log(x) = 1", -1.0, 0.01, 100, "sgd", "float32", {DOM}),
     ("tan(x)", HALF_PI, 0.01, 100, "sgd", "float64", {D}),
     ("tan(x) = 1", HALF_PI, 0.5, 100, "momentum", "float64", {D, DOM, M}),
-    ("tan(x)", HALF_PI, 0.01, 100, "sgd", "float32", set(Outcome)),  # see the report: shaky
+    # float32's pi/2 sends x to about 2.4e20, where every float is within rounding of a root
+    # of tan: the solver calls that "converged" though |y| is 0.1 (reported, not settled here).
+    ("tan(x)", HALF_PI, 0.01, 100, "sgd", "float32", set(Outcome)),
     ("sqrt(x)", -1.0, 0.01, 100, "sgd", "float32", {DOM}),
     ("x^(1/3)", -8.0, 0.01, 100, "sgd", "float64", {DOM}),
     ("exp(x) = 2", 100.0, 0.01, 100, "sgd", "float32", {D}),
     ("exp(x) = 2", 1000.0, 1e-30, 100, "sgd", "float64", {D, DOM}),
     ("abs(x)", 0.0, 0.01, 100, "sgd", "float32", {C, S}),
 ]
+
+
+@pytest.fixture(scope="module")
+def drawer() -> Iterator[ThreadPoolExecutor]:
+    """One thread to draw in, as a bot worker does: each thread reuses its own figures, and
+    the main thread's are left as other tests expect them."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hostile-draw") as executor:
+        yield executor
 
 
 def ids(case: tuple[Any, ...]) -> str:
@@ -92,7 +103,10 @@ def ids(case: tuple[Any, ...]) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[ids(c) for c in CASES])
 def test_hostile_settings_end_cleanly_with_a_picture_and_survive_storage(
-    case: tuple[Any, ...], tmp_path: Path, record_figure: Callable[..., None]
+    case: tuple[Any, ...],
+    tmp_path: Path,
+    drawer: ThreadPoolExecutor,
+    record_figure: Callable[..., None],
 ) -> None:
     """One hostile setting: huge or tiny lr and x0, the most steps, a singularity at x0.
 
@@ -103,7 +117,7 @@ def test_hostile_settings_end_cleanly_with_a_picture_and_survive_storage(
     run = solve(equation, x0, lr, steps, optimizer, dtype, max_seconds=SolverConfig().max_seconds)
     assert run.outcome in honest, (run.outcome, run.iterations[:3], run.final_x)
     assert run.iterations and len(run.iterations) <= steps
-    png = render_convergence(run)
+    png = drawer.submit(render_convergence, run).result()
     assert png_size(png) == (1200, 500)
     reply = solve_reply(run, 1, parse_equation(equation).pretty, png, "en")
     assert message_errors({"embeds": [to_embed(reply).to_dict()]}) == {}
@@ -144,7 +158,7 @@ def test_nan_and_infinity_are_refused_by_the_solver_with_a_code() -> None:
 
 
 def test_a_batch_of_hostile_learning_rates_draws_one_comparison(
-    record_figure: Callable[..., None],
+    drawer: ThreadPoolExecutor, record_figure: Callable[..., None]
 ) -> None:
     """/compare's batch with lr 5e-324, 1e-300, 0.01, 1e30 and 1e308 at once, and 1/x from 0.
 
@@ -153,10 +167,10 @@ def test_a_batch_of_hostile_learning_rates_draws_one_comparison(
     lrs = [5e-324, 1e-300, 0.01, 1e30, 1e308]
     runs = solve_batch("x**2 - 2", [1.0] * len(lrs), lrs, 200, dtype="float64")
     assert [r.outcome for r in runs] == [M, M, C, D, D]
-    assert png_size(render_comparison(runs)) == (1200, 500)
+    assert png_size(drawer.submit(render_comparison, runs).result()) == (1200, 500)
     poles = solve_batch("1/x", [0.0, 1e-300, 1e308], [0.1, 0.1, 1e308], MAX_STEPS)
     assert poles[0].outcome is DOM
-    assert png_size(render_comparison(poles)) == (1200, 500)
+    assert png_size(drawer.submit(render_comparison, poles).result()) == (1200, 500)
     record_figure("outcomes", ", ".join(r.outcome.value for r in runs + poles))
 
 
