@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import io
+import logging
 import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -20,8 +24,9 @@ from .tutor.caller import Caller
 from .tutor.errors import UserError
 from .tutor.service import Tutor
 
+log = logging.getLogger(__name__)
 CONSOLE_USER = Caller(user_id=1, channel_id=1, guild_id=None, locale="en-US")
-OPTIONS = {
+OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
     "solve": {
         "x0": float,
         "lr": float,
@@ -37,10 +42,19 @@ OPTIONS = {
 USAGE = (
     "commands: " + ", ".join(f"/{name}" for name in OPTIONS) + " (e.g. /solve x0:1 lr:0.01), /quit"
 )
+PROMPT = "gd-tutor> "
+_MARK = re.compile(r"(?<!\\)(\*\*|`)")  # bold and code marks, unless escaped
+_ESCAPED = re.compile(r"\\([^\w\s])")
 
 
 class ConsoleInputError(ValueError):
     """A line the console cannot turn into a command."""
+
+
+def plain(text: str) -> str:
+    """Discord markdown as terminal text: no code fences, bold or code marks, no escapes."""
+    lines = [line for line in text.split("\n") if not line.lstrip().startswith("```")]
+    return _ESCAPED.sub(r"\1", _MARK.sub("", "\n".join(lines)))
 
 
 def parse_line(line: str) -> tuple[str, dict[str, object]]:
@@ -85,12 +99,18 @@ class Console:
             name, options = parse_line(line)
             reply = await self._dispatch(name, options)
         except ConsoleInputError as error:
-            print(str(error), file=self.out)
-            return
+            self._say(str(error))
         except UserError as error:
-            print(t(CONSOLE_USER.lang, error.key, **error.params), file=self.out)
-            return
-        self._print(reply)
+            self._say(plain(t(CONSOLE_USER.lang, error.key, **error.params)))
+        except Exception:  # a bug in one command must not end the session
+            log.exception("a console command failed")
+            self._say(t(CONSOLE_USER.lang, "internal_error"))
+        else:
+            self._print(reply)
+
+    def _say(self, text: str) -> None:
+        print(text, file=self.out)
+        print(file=self.out, flush=True)
 
     async def _dispatch(self, name: str, options: dict[str, object]) -> Reply:
         if name == "solve":
@@ -98,9 +118,10 @@ class Console:
         if name == "explain":
             if "iteration" not in options:
                 raise ConsoleInputError("/explain needs iteration:K")
-            return await self.tutor.explain(
-                CONSOLE_USER, int(options["iteration"]), options.get("run")
-            )  # type: ignore[call-overload]
+            run = options.get("run")
+            iteration = options["iteration"]
+            assert isinstance(iteration, int) and (run is None or isinstance(run, int))
+            return await self.tutor.explain(CONSOLE_USER, iteration, run)
         if name == "compare":
             if "lrs" not in options:
                 raise ConsoleInputError("/compare needs lrs:, e.g. /compare lrs:0.01 0.05 0.2")
@@ -108,7 +129,7 @@ class Console:
         return self.tutor.help(CONSOLE_USER.lang)
 
     def _print(self, reply: Reply) -> None:
-        print(reply.as_text(), file=self.out)
+        print(plain(reply.as_text()), file=self.out)
         for attachment in ([reply.image] if reply.image else []) + reply.files:
             self.images.mkdir(parents=True, exist_ok=True)
             path = self.images / attachment.filename
@@ -117,10 +138,34 @@ class Console:
         print(file=self.out, flush=True)
 
 
-async def _serve(console: Console, stdin: TextIO) -> None:
+async def _serve(console: Console, stdin: TextIO, interactive: bool) -> None:
     loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str] = asyncio.Queue()
+
+    def read() -> None:
+        # A daemon thread, not the loop's executor: asyncio.run waits for its executor at the
+        # end, so a read blocked on the terminal would hang Ctrl-C and /quit until Enter.
+        while True:
+            try:
+                line = stdin.readline()
+            except Exception:
+                log.exception("cannot read the console's input")
+                line = ""
+            try:
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+            except RuntimeError:  # the loop is closed: the console has ended
+                return
+            if not line:
+                return
+
+    threading.Thread(target=read, name="console-input", daemon=True).start()
     while True:
-        line = await loop.run_in_executor(None, stdin.readline)
+        if interactive:
+            print(PROMPT, end="", file=console.out, flush=True)
+        line = await lines.get()
+        if not interactive and line.strip():
+            # Piped input is not echoed by a terminal: show each command above its reply.
+            print(PROMPT + line.strip(), file=console.out)
         if not line or line.strip() in ("/quit", "/exit"):
             return
         if line.strip():
@@ -128,16 +173,23 @@ async def _serve(console: Console, stdin: TextIO) -> None:
 
 
 def run_console(config: Config, stdin: TextIO, stdout: TextIO) -> int:
-    """Serve console lines until end of input; returns 0."""
+    """Serve console lines until end of input or /quit (0), or Ctrl-C (130)."""
     # One person at a terminal: a cooldown would only trip up pasted or piped commands.
     config = dataclasses.replace(
         config, limits=dataclasses.replace(config.limits, cooldown_seconds=0.0)
     )
+    for stream in (stdin, stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            # Stray bytes in the input, or a terminal that cannot show x², must not end it.
+            stream.reconfigure(errors="replace")
     tutor = build_tutor(config)
     images = config.storage.path.parent / "images"
     print(f"gd-tutor console · {USAGE}\nimages are saved under {images}", file=stdout, flush=True)
     try:
-        asyncio.run(_serve(Console(tutor, stdout, images), stdin))
+        asyncio.run(_serve(Console(tutor, stdout, images), stdin, stdin.isatty()))
+    except KeyboardInterrupt:
+        print(file=stdout, flush=True)
+        return 130
     finally:
         close_tutor(tutor)
     return 0

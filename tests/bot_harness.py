@@ -146,6 +146,18 @@ def embed_text(message: Message) -> str:
     return "\n".join(parts)
 
 
+def button(message: Message, label: str) -> dict[str, Any]:
+    """The button with this label on `message`; AssertionError naming the labels if none."""
+    found = [b for b in message.buttons() if b.get("label") == label]
+    assert found, f"no button {label!r} on the message; it has {button_labels(message)}"
+    return found[0]
+
+
+def button_labels(message: Message) -> list[str]:
+    """The labels of a message's buttons, in order."""
+    return [b.get("label", "") for b in message.buttons()]
+
+
 def png_size(data: bytes) -> tuple[int, int]:
     """Decode PNG bytes (raises if they are not a PNG) and return width, height."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

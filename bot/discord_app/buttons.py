@@ -13,7 +13,7 @@ from ..tutor.service import Tutor
 from .commands import caller_of
 from .errors import answer_error, error_text
 from .progress import show_progress_while
-from .render import edit_kwargs, send_kwargs
+from .render import edit_kwargs, send_kwargs, to_files
 
 log = logging.getLogger(__name__)
 RERUN_FACTORS = {"half": 0.5, "double": 2.0}
@@ -59,7 +59,7 @@ class TutorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PATTE
             await interaction.response.send_message(
                 ephemeral=True,
                 content=reply.description,
-                files=send_kwargs(reply)["files"],
+                files=to_files(reply),
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         else:

@@ -36,23 +36,23 @@ async def show_progress_while(
     """
     progress = Progress()
     task = asyncio.ensure_future(start(progress))
-    last_edit = time.monotonic()
+    next_edit = time.monotonic() + INTERVAL
     try:
         while True:
-            done, _ = await asyncio.wait(
-                {task}, timeout=max(0.0, last_edit + INTERVAL - time.monotonic())
-            )
+            done, _ = await asyncio.wait({task}, timeout=max(0.0, next_edit - time.monotonic()))
             if done:
                 return task.result()
-            last_edit = time.monotonic()
             if progress.steps and not math.isnan(progress.x):  # shown once the run has begun
                 try:
                     await interaction.edit_original_response(
                         content=progress_text(progress, lang),
                         allowed_mentions=discord.AllowedMentions.none(),
                     )
-                except discord.HTTPException:
+                except Exception:  # progress is best effort; it must never sink the answer
                     log.warning("a progress edit failed", exc_info=True)
+            # Counted from the end of the edit: a slow edit followed by a quick one must still
+            # reach Discord a full INTERVAL apart.
+            next_edit = time.monotonic() + INTERVAL
     finally:
         if not task.done():
             task.cancel()

@@ -52,6 +52,9 @@ def to_view(reply: Reply) -> discord.ui.View | None:
                     style=STYLES.get(button.style, discord.ButtonStyle.secondary),
                 )
             )
+    # Clicks reach TutorButton (a DynamicItem) through the custom_id; a live view would only
+    # be kept in discord.py's view store for ever, one per reply. A stopped one is not stored.
+    view.stop()
     return view
 
 

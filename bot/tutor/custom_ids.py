@@ -21,6 +21,8 @@ class ButtonId:
 
     def encode(self) -> str:
         """The custom_id string (at most 100 characters, as Discord requires)."""
+        if (self.k is None) != (self.slot is None):
+            raise ValueError("a step button needs both k and slot; other buttons neither")
         tail = f":{self.k}:{self.slot}" if self.k is not None else ""
         return f"gd:{self.action}:{self.run_id}{tail}"
 

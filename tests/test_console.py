@@ -1,0 +1,169 @@
+"""`python -m bot --console`: the tutor's handlers in a terminal, driven through stdin."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bot_harness import ROOT, png_size
+
+from bot.config import load_config
+from bot.console import ConsoleInputError, parse_line, plain, run_console
+from bot.tutor.service import Tutor
+
+ARTICLE = (
+    "0: x=1.0000000, y=-1.0000000, dL/dx=-4.0000000",
+    "1: x=1.0400000, y=-0.9184000, dL/dx=-3.8205440",
+    "2: x=1.0782053, y=-0.8374733, dL/dx=-3.6118727",
+    "99: x=1.4142133, y=-0.0000007, dL/dx=-0.0000040",
+    "x=1.4142133",
+)
+SESSION = [
+    "/solve x0:1 lr:0.01",
+    "/explain iteration:1",
+    "/compare lrs:0.01 0.1",
+    "/solve equation:y + 1",
+    "/solve x0:2 equation:(x-1)(x+3) steps:3",
+    "/help",
+]
+
+
+def config_file(tmp_path: Path) -> Path:
+    """Storage and heartbeat under tmp_path; a long cooldown the console must ignore."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[storage]\npath = "{tmp_path / "data" / "runs.sqlite3"}"\n'
+        f'[health]\nheartbeat_path = "{tmp_path / "heartbeat"}"\n'
+        "[limits]\ncooldown_seconds = 600\n"
+    )
+    return path
+
+
+def console_process(tmp_path: Path, **kwargs: object) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "bot", "--console", "--config", str(config_file(tmp_path))]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("DISCORD_TOKEN", None)  # the console needs none
+    return subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        **kwargs,  # type: ignore[call-overload]
+    )
+
+
+def replies(out: str) -> list[tuple[str, str]]:
+    """(command, reply) pairs: piped commands are echoed after the prompt above their replies."""
+    pairs = []
+    for block in re.split(r"^gd-tutor> ", out, flags=re.MULTILINE)[1:]:
+        command, _, reply = block.partition("\n")
+        pairs.append((command, reply))
+    return pairs
+
+
+def test_a_piped_session_prints_each_reply_and_saves_its_pictures(tmp_path):
+    process = console_process(tmp_path)
+    out, err = process.communicate("\n".join(SESSION) + "\n", timeout=180)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    banner = out.splitlines()[0]
+    assert banner.startswith("gd-tutor console · commands: /solve, /explain, /compare, /help")
+
+    for line in ARTICLE:  # the article's numbers, byte for byte
+        assert line + "\n" in out
+    assert "run #1 · " in out and "converged" in out
+    # /explain iteration:1 of that run: the chain rule's numbers and the x it leads to.
+    assert "dL/dx = dL/dy · dy/dx = -1.8368001 · 2.0799999 = -3.8205440" in out
+    assert "x ← x − lr · dL/dx = 1.0400000 − 0.0100000 · (-3.8205440) = 1.0782053" in out
+    assert "torch's optimizer.step() gave x_2 = 1.0782053" in out
+    assert "lr = 0.01: converged, final x = 1.4142133" in out
+    assert "lr = 0.1: converged, final x = 1.4142137" in out
+    # The cooldown of the config does not apply: the refusal is the equation's, not a wait.
+    assert "I can't read that equation: unknown name 'y' at column 1" in out
+    assert "Slow down" not in out
+    # Terminal text: no Discord markdown, no escapes in the user's equation.
+    assert "Gradient descent on (x − 1)(x + 3)" in out and "x=1.1438028" in out
+    assert "```" not in out and "**" not in out and "\\" not in out
+    assert "/solve x0:1 lr:0.01: run it" in out
+
+    saved = re.findall(r"^\[saved (.+)\]$", out, flags=re.MULTILINE)
+    names = [Path(p).name for p in saved]
+    assert names == ["run-1.png", "compare-2.png", "run-4.png"]
+    for path in map(Path, saved):
+        assert path.parent == tmp_path / "data" / "images"
+        assert png_size(path.read_bytes()) == (1200, 500)
+    pairs = replies(out)
+    assert [command for command, _ in pairs] == SESSION
+    assert all(reply.endswith("\n\n") and reply.strip() for _, reply in pairs)
+    assert "x_2 = 1.0782053" in pairs[1][1] and "unknown name 'y'" in pairs[3][1]
+
+
+def test_ctrl_c_at_the_prompt_ends_the_console_at_once(tmp_path):
+    process = console_process(tmp_path)
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        assert process.stdout.readline().startswith("gd-tutor console")
+        process.stdin.write("/help\n")
+        process.stdin.flush()
+        while "/help: this message" not in process.stdout.readline():
+            pass
+        # The input stays open: the console is waiting for the next line when Ctrl-C comes.
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 130
+        assert "Traceback" not in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def run_in_process(tmp_path: Path, text: str) -> str:
+    out = io.StringIO()
+    assert run_console(load_config(config_file(tmp_path)), io.StringIO(text), out) == 0
+    return out.getvalue()
+
+
+def test_a_failing_command_is_answered_and_the_session_goes_on(tmp_path, monkeypatch):
+    def broken(self: Tutor, lang: str) -> None:
+        raise RuntimeError("a bug in /help")
+
+    monkeypatch.setattr(Tutor, "help", broken)
+    out = run_in_process(tmp_path, "/help\n/explain iteration:0\n/bogus\n/quit\n/help\n")
+    assert [(c, r.strip()) for c, r in replies(out)] == [
+        ("/help", "Something went wrong on my side. Please try again."),
+        ("/explain iteration:0", "You have no runs in this channel yet. Start one with /solve."),
+        ("/bogus", "commands: /solve, /explain, /compare, /help (e.g. /solve x0:1 lr:0.01), /quit"),
+        ("/quit", ""),  # and nothing after it is read
+    ]
+
+
+def test_parse_line_reads_values_up_to_the_next_option():
+    assert parse_line("/solve x0:1 equation:x^2 = 2 lr:0.5") == (
+        "solve",
+        {"x0": 1.0, "equation": "x^2 = 2", "lr": 0.5},
+    )
+    assert parse_line("/compare lrs:0.01 0.1") == ("compare", {"lrs": "0.01 0.1"})
+    assert parse_line("  /help  ") == ("help", {})
+    for bad, words in [
+        ("solve x0:1", "commands:"),
+        ("/solve 1", "name:value"),
+        ("/solve x0:abc", "'abc' is not a valid float"),
+        ("/help me", "takes none"),
+    ]:
+        with pytest.raises(ConsoleInputError, match=words):
+            parse_line(bad)
+
+
+def test_plain_drops_discord_markdown_but_keeps_the_text():
+    text = "**converged**\n```\n0: x=1.0000000\n```\nfinal x: `x=1.4`\n\\(x\\-1\\) 2\\*3"
+    assert plain(text) == "converged\n0: x=1.0000000\nfinal x: x=1.4\n(x-1) 2*3"
