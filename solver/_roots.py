@@ -21,6 +21,10 @@ def _residual_ok(eq: Equation, r: float) -> bool:
     value, slope = eq.value(r), eq.slope(r)
     if not (math.isfinite(value) and math.isfinite(slope)):
         return False
+    # Where f moves by more than 1 between neighbouring doubles (tan(x) at x = 1e20), a sign
+    # change says nothing about a root.
+    if abs(slope) * math.ulp(r) > 1.0:
+        return False
     # f(r) may be as large as rounding r moves it, |f'(r)|·|r|·ε, but no more; the cap on the
     # slope keeps a pole (1/x at 0, where |f'| is astronomic) from passing as a root.
     return abs(value) <= 1e-9 * (1.0 + abs(r)) * max(1.0, min(abs(slope), 1e6))

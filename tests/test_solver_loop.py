@@ -126,3 +126,18 @@ def test_batched_divergent_row_stops_while_others_go_on():
     assert runs[0].outcome is Outcome.CONVERGED and len(runs[0].iterations) == 100
     assert runs[1].outcome is Outcome.DIVERGED and len(runs[1].iterations) < 100
     assert runs[1].lines() == solve("x**2 - 2", 1.0, 5.0).lines()
+
+
+def test_a_step_into_unresolvable_territory_is_not_called_converged():
+    # From π/2 in float32 the first step lands near 2.4e20, where one ulp spans many periods
+    # of tan: no sign change there says anything about a root.
+    run = solve("tan(x)", math.pi / 2)
+    assert abs(run.final_x) > 1e19
+    assert run.outcome is not Outcome.CONVERGED
+    assert run.root is None
+
+
+def test_a_large_but_resolvable_root_still_converges():
+    run = solve("x^2 = 1e12", 999_000.0, 1e-13, 200)
+    assert run.outcome is Outcome.CONVERGED
+    assert run.root == pytest.approx(1e6)
