@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-_MARKDOWN = re.compile(r"([\\*_~`|>#\[\]()<@:-])")
+_MARKDOWN = re.compile(r"([\\*_~`|>#\[\]<@-])")
 
 
 def escape_markdown(text: str) -> str:

@@ -16,7 +16,7 @@ def fmt(value: float) -> str:
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
-        "title": "Iteration {k} of 0–{last} · {eq}",
+        "title": "Iteration {k} (of 0–{last}) · {eq}",
         "h_value": "① The value",
         "x": "x_{k} = {x}",
         "y": "y_{k} = f(x_{k}) = {f} = {y}   (at x = {x})",

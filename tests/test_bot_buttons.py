@@ -115,7 +115,7 @@ async def test_explain_step_opens_a_private_walk_through_edited_in_place(
         assert step.id != answer.id and len(standin.messages) == before + 1
         assert button_labels(step) == NAV_LABELS and disabled(step) == ["⏮", "◀"]
         text = embed_text(step)
-        assert "Iteration 0 of 0–99" in text and "run #1" in text
+        assert "Iteration 0 (of 0–99)" in text and "run #1" in text
         for line in step_numbers(expected, 0):
             assert line in text
         for label in ("⏮", "◀"):  # a disabled button cannot be clicked at all
@@ -127,7 +127,7 @@ async def test_explain_step_opens_a_private_walk_through_edited_in_place(
             callback, shown = await click(standin, step, label, user=other)
             assert callback.type == 7 and callback.message is step and shown is step
             text = embed_text(step)
-            assert f"Iteration {k} of 0–99" in text
+            assert f"Iteration {k} (of 0–99)" in text
             for line in step_numbers(expected, k):
                 assert line in text
             assert disabled(step) == (["⏮", "◀"] if k == 0 else ["▶", "⏭"] if k == 99 else [])
@@ -279,7 +279,7 @@ async def test_buttons_keep_working_after_a_restart(standin: StandIn, tmp_path):
         await click(standin, step, "▶")
     async with bot_in_process(standin, config):
         callback, _ = await click(standin, step, "▶")
-        assert callback.type == 7 and "Iteration 2 of 0–99" in embed_text(step)
+        assert callback.type == 7 and "Iteration 2 (of 0–99)" in embed_text(step)
         assert "gave x_3 = 1.1143241" in embed_text(step)
         opened, fresh = await click(standin, answer, "Explain step")
         assert opened.ephemeral and fresh.id != step.id and "x_1 = 1.0400000" in embed_text(fresh)
@@ -301,9 +301,9 @@ async def test_a_pruned_runs_buttons_answer_clearly(standin: StandIn, tmp_path):
             callback, said = await click(standin, message, label)
             assert callback.type == 4 and callback.ephemeral, label
             assert "I can't find run #1. It may have been pruned" in embed_text(said), label
-        assert "Iteration 0 of 0–4" in embed_text(step)  # the old view was left as it was
+        assert "Iteration 0 (of 0–4)" in embed_text(step)  # the old view was left as it was
         _, works = await click(standin, second, "Explain step")
-        assert "Iteration 0 of 0–5" in embed_text(works) and "run #2" in embed_text(works)
+        assert "Iteration 0 (of 0–5)" in embed_text(works) and "run #2" in embed_text(works)
         standin.assert_no_violations()
 
 

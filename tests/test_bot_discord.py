@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from bot_harness import (
@@ -18,6 +19,7 @@ from bot_harness import (
 from discord_standin import StandIn
 
 import bot.tutor.service as service
+from solver import render_convergence, solve
 
 FIRST_LINES = (
     "0: x=1.0000000, y=-1.0000000, dL/dx=-4.0000000",
@@ -103,6 +105,10 @@ async def test_japanese_locale_gets_japanese_replies(standin: StandIn, tmp_path)
         message = await wait_answer(await standin.invoke_command("solve", {}, locale="ja"))
         text = embed_text(message)
         assert "勾配降下法" in text and "収束" in text and "1: x=1.0400000" in text
+        japanese_png = message.embed_attachment().data
+        with ThreadPoolExecutor(1) as drawer:  # a fresh thread: its own figures
+            assert japanese_png == drawer.submit(render_convergence, solve(), "ja").result()
+            assert japanese_png != drawer.submit(render_convergence, solve(), "en").result()
         refused = await (
             await standin.invoke_command("solve", {"equation": "y"}, locale="ja")
         ).wait_final()
@@ -111,9 +117,9 @@ async def test_japanese_locale_gets_japanese_replies(standin: StandIn, tmp_path)
             await standin.invoke_command("explain", {"iteration": 1}, locale="ja")
         ).wait_final()
         assert "連鎖律" in embed_text(explained)
-        solve = standin.command("solve")
-        assert solve["name_localizations"]["ja"] == "解く"
-        assert solve["description_localizations"]["ja"]
+        command = standin.command("solve")
+        assert command["name_localizations"]["ja"] == "解く"
+        assert command["description_localizations"]["ja"]
 
 
 async def test_full_queue_answers_busy_at_once(standin: StandIn, tmp_path, monkeypatch):
@@ -153,7 +159,7 @@ async def test_cooldown_tells_the_seconds_left_and_spares_other_users(standin: S
 async def test_a_failed_worker_answers_with_an_error_and_the_bot_keeps_serving(
     standin: StandIn, tmp_path, monkeypatch
 ):
-    def broken(run):
+    def broken(run, lang="en"):
         raise RuntimeError("matplotlib exploded")
 
     async with bot_in_process(standin, write_config(tmp_path, standin)):
@@ -221,7 +227,7 @@ async def test_api_429_and_500_are_retried(standin: StandIn, tmp_path, status):
 
 async def test_the_token_never_reaches_the_logs(standin: StandIn, tmp_path, caplog, monkeypatch):
     caplog.set_level(logging.DEBUG)
-    monkeypatch.setattr(service, "render_convergence", lambda run: 1 / 0)
+    monkeypatch.setattr(service, "render_convergence", lambda run, lang="en": 1 / 0)
     async with bot_in_process(standin, write_config(tmp_path, standin)):
         await wait_answer(await standin.invoke_command("solve", {}))
         await asyncio.sleep(0.1)

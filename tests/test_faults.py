@@ -84,26 +84,42 @@ async def test_a_worker_thread_that_dies_at_start_is_replaced(
     monkeypatch: pytest.MonkeyPatch,
     record_figure: Callable[..., None],
 ) -> None:
-    """The worker thread's initializer fails once, so the thread dies and the executor breaks.
+    """A new worker thread's initializer fails, so the thread dies and the executor breaks.
 
-    Holds: that /solve is answered with the error, the pool starts a new executor, the next
-    /solve is answered with the article's result.
+    The start-up warm-up has already made one healthy thread; while it is held busy, a second
+    /solve needs a new thread, and that one fails to start.
+    Holds: that /solve is answered with the error, the held run still finishes, the pool starts
+    a new executor, and the next /solve is answered with the article's result.
     """
     real_init = runtime._worker_init
-    failures = []
+    real_solve = service.solve
+    armed, gate = threading.Event(), threading.Event()
+    failures: list[str] = []
 
     def init_fails_once() -> None:
-        if not failures:
+        if armed.is_set() and not failures:
             failures.append(threading.current_thread().name)
             raise OSError("the worker thread could not start")
         real_init()
 
+    def held_solve(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(30)
+        return real_solve(*args, **kwargs)
+
     monkeypatch.setattr(runtime, "_worker_init", init_fails_once)
+    monkeypatch.setattr(service, "solve", held_solve)
     async with bot_in_process(standin, write_config(tmp_path, standin)):
-        failed = await wait_answer(await standin.invoke_command("solve", {}), timeout=30)
+        armed.set()
+        held = await standin.invoke_command("solve", {})
+        await held.wait_callback()
+        await asyncio.sleep(0.2)  # the held run is in the healthy thread
+        second = await standin.invoke_command("solve", {}, user=standin.make_user("b"))
+        failed = await wait_answer(second, timeout=30)
         assert FAILED in embed_text(failed)
+        gate.set()
+        assert "x=1.4142133" in embed_text(await wait_answer(held))
         ok = await wait_answer(
-            await standin.invoke_command("solve", {}, user=standin.make_user("b"))
+            await standin.invoke_command("solve", {}, user=standin.make_user("c"))
         )
         assert "x=1.4142133" in embed_text(ok)
     assert len(failures) == 1
@@ -165,7 +181,7 @@ async def test_a_failed_followup_is_retried(
 
     Holds: discord.py retries it and the user still reads the error.
     """
-    monkeypatch.setattr(service, "render_convergence", lambda run: 1 / 0)
+    monkeypatch.setattr(service, "render_convergence", lambda run, lang="en": 1 / 0)
     async with bot_in_process(standin, write_config(tmp_path, standin)):
         fault = standin.fail_next("POST", FOLLOWUP, status=status)
         handle = await standin.invoke_command("solve", {})

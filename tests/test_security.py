@@ -245,7 +245,7 @@ async def test_the_whole_session_is_searched_for_this_token(
         import bot.tutor.service as service
 
         real = service.render_convergence
-        service.render_convergence = lambda run: 1 / 0  # type: ignore[assignment]
+        service.render_convergence = lambda run, lang="en": 1 / 0  # type: ignore[assignment]
         try:
             async with bot_in_process(standin, write_config(tmp_path, standin)):
                 await wait_answer(await standin.invoke_command("solve", {}))

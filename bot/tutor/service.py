@@ -171,7 +171,7 @@ class Tutor:
             max_seconds=self.config.solver.max_seconds,
             progress=progress,
         )
-        png = render_convergence(run)
+        png = render_convergence(run, job.caller.lang)
         run_id = self._save(job.caller, run)
         return run_id, run, png
 
@@ -290,7 +290,7 @@ class Tutor:
             job.steps,
             max_seconds=self.config.solver.max_seconds,
         )
-        png = render_comparison(runs)
+        png = render_comparison(runs, job.caller.lang)
         ids = [self._save(job.caller, run) for run in runs]
         return ids[0], runs, png
 
