@@ -39,6 +39,7 @@ class LimitsConfig:
     workers: int = 2
     queue: int = 16
     cooldown_seconds: float = 2.0
+    render_processes: int = 2
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ _MINIMUM: dict[str, tuple[float, bool]] = {
     "limits.workers": (1, False),
     "limits.queue": (0, False),
     "limits.cooldown_seconds": (0, False),
+    "limits.render_processes": (0, False),
     "storage.keep_runs_per_user": (1, False),
     "health.max_age_seconds": (1, False),
 }

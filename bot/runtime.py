@@ -9,9 +9,10 @@ import signal
 
 import torch
 
-from solver import render_convergence, solve
+from solver import solve
 
 from .config import Config
+from .render_pool import Renderer
 from .storage import RunStore
 from .tutor.service import Tutor
 from .work_pool import Cooldown, WorkPool
@@ -29,20 +30,22 @@ def build_tutor(config: Config) -> Tutor:
     """The Tutor with its store, pool and cooldown, as both Discord and the console use it."""
     store = RunStore(config.storage.path, config.storage.keep_runs_per_user)
     pool = WorkPool(config.limits.workers, config.limits.queue, initializer=_worker_init)
-    return Tutor(config, store, pool, Cooldown(config.limits.cooldown_seconds))
+    renderer = Renderer(config.limits.render_processes)
+    return Tutor(config, store, pool, Cooldown(config.limits.cooldown_seconds), renderer)
 
 
 def close_tutor(tutor: Tutor) -> None:
     """Finish running work, then close the pool and the store."""
     tutor.close()
     tutor.pool.shutdown(wait=True)
+    tutor.renderer.shutdown()
     tutor.store.close()
 
 
-def _warm_up() -> None:
-    # The first solve and figure import and build lazily (about a second); pay it before
-    # the first student does.
-    render_convergence(solve(steps=2))
+def _warm_up(renderer: Renderer) -> None:
+    # The first solve and figure import and build lazily (about a second, and the drawing
+    # processes start); pay it before the first student does.
+    renderer.convergence(solve(steps=2), "en")
 
 
 async def prepare(tutor: Tutor) -> None:
@@ -53,7 +56,7 @@ async def prepare(tutor: Tutor) -> None:
     (measured by bench/bench_bot.py).
     """
     try:
-        await tutor.pool.run(_warm_up)
+        await tutor.pool.run(_warm_up, tutor.renderer)
     except Exception:
         log.warning("the warm-up run failed", exc_info=True)
     gc.collect()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -36,9 +35,6 @@ class Settings:
     dtype: str = "float32"
 
 
-_NO_STATE: Mapping[str, float] = MappingProxyType({})
-
-
 class Iteration(NamedTuple):
     """Iteration k: x, y = f(x), the loss and dL/dx *before* the k-th step.
 
@@ -53,7 +49,8 @@ class Iteration(NamedTuple):
     y: float
     loss: float
     grad: float
-    state: Mapping[str, float] = _NO_STATE
+    # Shared by every stateless iteration: read it, never change it.
+    state: Mapping[str, float] = {}
 
     def line(self) -> str:
         """The article's line format, e.g. `1: x=1.0400000, y=-0.9184000, dL/dx=-3.8205440`."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from bot_harness import (
@@ -19,7 +18,7 @@ from bot_harness import (
 from discord_standin import StandIn
 
 import bot.tutor.service as service
-from solver import render_convergence, solve
+from bot.render_pool import Renderer
 
 FIRST_LINES = (
     "0: x=1.0000000, y=-1.0000000, dL/dx=-4.0000000",
@@ -100,15 +99,21 @@ async def test_compare_shows_a_line_per_learning_rate_and_a_figure(standin: Stan
         assert bad.ephemeral and "2 to 8" in embed_text(bad)
 
 
-async def test_japanese_locale_gets_japanese_replies(standin: StandIn, tmp_path):
+async def test_japanese_locale_gets_japanese_replies(standin: StandIn, tmp_path, monkeypatch):
+    drawn_in: list[str] = []
+    real_convergence = Renderer.convergence
+
+    def recording(self, run, lang):
+        if run.settings.steps == 100:  # not the start-up warm-up
+            drawn_in.append(lang)
+        return real_convergence(self, run, lang)
+
+    monkeypatch.setattr(Renderer, "convergence", recording)
     async with bot_in_process(standin, write_config(tmp_path, standin)):
         message = await wait_answer(await standin.invoke_command("solve", {}, locale="ja"))
         text = embed_text(message)
         assert "勾配降下法" in text and "収束" in text and "1: x=1.0400000" in text
-        japanese_png = message.embed_attachment().data
-        with ThreadPoolExecutor(1) as drawer:  # a fresh thread: its own figures
-            assert japanese_png == drawer.submit(render_convergence, solve(), "ja").result()
-            assert japanese_png != drawer.submit(render_convergence, solve(), "en").result()
+        assert drawn_in == ["ja"]  # the picture's words too (tests/test_plots.py reads them)
         refused = await (
             await standin.invoke_command("solve", {"equation": "y"}, locale="ja")
         ).wait_final()
@@ -159,12 +164,12 @@ async def test_cooldown_tells_the_seconds_left_and_spares_other_users(standin: S
 async def test_a_failed_worker_answers_with_an_error_and_the_bot_keeps_serving(
     standin: StandIn, tmp_path, monkeypatch
 ):
-    def broken(run, lang="en"):
+    def broken(self, run, lang):
         raise RuntimeError("matplotlib exploded")
 
     async with bot_in_process(standin, write_config(tmp_path, standin)):
         with monkeypatch.context() as patch:
-            patch.setattr(service, "render_convergence", broken)
+            patch.setattr(Renderer, "convergence", broken)
             failed = await wait_answer(await standin.invoke_command("solve", {}))
             assert "went wrong while computing" in embed_text(failed)
         ok = await wait_answer(await standin.invoke_command("solve", {}))
@@ -227,7 +232,7 @@ async def test_api_429_and_500_are_retried(standin: StandIn, tmp_path, status):
 
 async def test_the_token_never_reaches_the_logs(standin: StandIn, tmp_path, caplog, monkeypatch):
     caplog.set_level(logging.DEBUG)
-    monkeypatch.setattr(service, "render_convergence", lambda run, lang="en": 1 / 0)
+    monkeypatch.setattr(Renderer, "convergence", lambda self, run, lang: 1 / 0)
     async with bot_in_process(standin, write_config(tmp_path, standin)):
         await wait_answer(await standin.invoke_command("solve", {}))
         await asyncio.sleep(0.1)

@@ -23,6 +23,7 @@ from discord_standin import InteractionHandle, Message, StandIn, running_bot
 
 import bot.runtime as runtime
 import bot.tutor.service as service
+from bot.render_pool import Renderer
 from bot.work_pool import JobExited, WorkPool
 
 CALLBACK = r"/interactions/\d+/[^/]+/callback$"
@@ -181,7 +182,7 @@ async def test_a_failed_followup_is_retried(
 
     Holds: discord.py retries it and the user still reads the error.
     """
-    monkeypatch.setattr(service, "render_convergence", lambda run, lang="en": 1 / 0)
+    monkeypatch.setattr(Renderer, "convergence", lambda self, run, lang: 1 / 0)
     async with bot_in_process(standin, write_config(tmp_path, standin)):
         fault = standin.fail_next("POST", FOLLOWUP, status=status)
         handle = await standin.invoke_command("solve", {})

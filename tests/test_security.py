@@ -33,6 +33,8 @@ from hostile_equations import HOSTILE
 from reliability_record import SecretWatch, find_secrets
 from test_equation import parse_and_use
 
+from bot.render_pool import Renderer
+
 # --- hostile equations through the bot --------------------------------------------------------
 
 REFUSAL = "I can't read that equation"
@@ -242,15 +244,13 @@ async def test_the_whole_session_is_searched_for_this_token(
     saved = discord_logger.level
     discord_logger.setLevel(logging.DEBUG)
     try:
-        import bot.tutor.service as service
-
-        real = service.render_convergence
-        service.render_convergence = lambda run, lang="en": 1 / 0  # type: ignore[assignment]
+        real = Renderer.convergence
+        Renderer.convergence = lambda self, run, lang: 1 / 0  # type: ignore[method-assign]
         try:
             async with bot_in_process(standin, write_config(tmp_path, standin)):
                 await wait_answer(await standin.invoke_command("solve", {}))
         finally:
-            service.render_convergence = real
+            Renderer.convergence = real  # type: ignore[method-assign]
     finally:
         discord_logger.setLevel(saved)
     for handler in logging.getLogger().handlers:

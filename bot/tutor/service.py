@@ -29,13 +29,12 @@ from solver import (
     SettingsError,
     explain,
     parse_equation,
-    render_comparison,
-    render_convergence,
     solve,
     solve_batch,
 )
 
 from ..config import Config
+from ..render_pool import Renderer
 from ..reply import Reply
 from ..storage import RunStore, RunSummary, StoredRun
 from ..text import escape_markdown
@@ -98,9 +97,17 @@ def parse_lrs(text: str) -> tuple[float, ...]:
 class Tutor:
     """/solve, /explain, /compare and /help over a run store and a bounded work pool."""
 
-    def __init__(self, config: Config, store: RunStore, pool: WorkPool, cooldown: Cooldown) -> None:
-        """Use `store` for runs and `pool` for every torch or matplotlib call."""
+    def __init__(
+        self,
+        config: Config,
+        store: RunStore,
+        pool: WorkPool,
+        cooldown: Cooldown,
+        renderer: Renderer | None = None,
+    ) -> None:
+        """Use `store` for runs, `pool` for every torch call and `renderer` for the figures."""
         self.config = config
+        self.renderer = renderer if renderer is not None else Renderer(0)
         self.store = store
         self.pool = pool
         self.cooldown = cooldown
@@ -171,7 +178,7 @@ class Tutor:
             max_seconds=self.config.solver.max_seconds,
             progress=progress,
         )
-        png = render_convergence(run, job.caller.lang)
+        png = self.renderer.convergence(run, job.caller.lang)
         run_id = self._save(job.caller, run)
         return run_id, run, png
 
@@ -290,7 +297,7 @@ class Tutor:
             job.steps,
             max_seconds=self.config.solver.max_seconds,
         )
-        png = render_comparison(runs, job.caller.lang)
+        png = self.renderer.comparison(runs, job.caller.lang)
         ids = [self._save(job.caller, run) for run in runs]
         return ids[0], runs, png
 

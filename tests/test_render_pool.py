@@ -1,0 +1,55 @@
+"""Figures drawn in worker processes: the same picture, and a dead process is survived."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+
+from PIL import Image
+
+from bot.render_pool import Renderer
+from solver import solve, solve_batch
+
+
+def size(png: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        return image.size
+
+
+def test_processes_draw_in_other_processes_and_in_parallel_slots():
+    renderer = Renderer(2)
+    try:
+        png = renderer.convergence(solve(), "en")
+        assert size(png) == (1200, 500)
+        pool = renderer._executor
+        assert pool is not None
+        pids = set(pool._processes)  # the drawing really happens elsewhere
+        assert pids and os.getpid() not in pids
+        runs = solve_batch("x**2 - 2", [1.0, 1.0], [0.01, 0.1])
+        assert size(renderer.comparison(runs, "ja")) == (1200, 500)
+    finally:
+        renderer.shutdown()
+
+
+def test_zero_processes_draws_in_the_calling_thread():
+    renderer = Renderer(0)
+    assert size(renderer.convergence(solve(steps=5), "en")) == (1200, 500)
+    assert renderer._executor is None
+
+
+def test_a_killed_drawing_process_is_survived():
+    renderer = Renderer(1)
+    try:
+        renderer.convergence(solve(steps=5), "en")
+        pool = renderer._executor
+        assert pool is not None
+        for pid in list(pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        # The figure caught by the breakage is drawn here; the next one in a fresh process.
+        assert size(renderer.convergence(solve(steps=5), "en")) == (1200, 500)
+        assert size(renderer.convergence(solve(steps=5), "en")) == (1200, 500)
+        assert renderer._executor is not None and renderer._executor is not pool
+    finally:
+        renderer.shutdown()
