@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,10 +25,36 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _init_process() -> None:
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            # A killed bot stays a zombie until its parent reaps it: that counts as gone.
+            return stat.read().rpartition(")")[2].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+    except OSError:  # no /proc: ask the kernel whether the pid exists
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+
+
+def _exit_when_gone(owner: int) -> None:
+    # A worker's parent is the fork server, not the bot, so nothing tells it that a SIGKILLed
+    # bot is gone: without this it would wait on its queue for ever.
+    while not _gone(owner):
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def _init_process(owner: int) -> None:
     import torch
 
     torch.set_num_threads(1)
+    threading.Thread(target=_exit_when_gone, args=(owner,), daemon=True).start()
 
 
 class Renderer:
@@ -44,7 +72,10 @@ class Renderer:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(["solver"])
                 self._executor = ProcessPoolExecutor(
-                    self.processes, mp_context=context, initializer=_init_process
+                    self.processes,
+                    mp_context=context,
+                    initializer=_init_process,
+                    initargs=(os.getpid(),),
                 )
             return self._executor
 

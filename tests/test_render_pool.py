@@ -5,6 +5,10 @@ from __future__ import annotations
 import io
 import os
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from PIL import Image
 
@@ -53,3 +57,43 @@ def test_a_killed_drawing_process_is_survived():
         assert renderer._executor is not None and renderer._executor is not pool
     finally:
         renderer.shutdown()
+
+
+KILLED_OWNER = """
+import os, signal
+from bot.render_pool import Renderer
+from solver import solve
+if __name__ == "__main__":
+    renderer = Renderer(1)
+    renderer.convergence(solve(steps=3), "en")
+    print(*renderer._executor._processes, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_drawing_processes_do_not_outlive_a_killed_bot(tmp_path):
+    script = tmp_path / "owner.py"
+    script.write_text(KILLED_OWNER)
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert result.returncode == -signal.SIGKILL
+    workers = [int(pid) for pid in result.stdout.split()]
+    assert workers
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in workers)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
