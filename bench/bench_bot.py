@@ -1,8 +1,8 @@
 """The bot's /solve through the Discord stand-in, against bare solve+render measured in the same run.
 
 Everything runs in this process on loopback: the stand-in (tests/discord_standin) and the
-production coroutine `bot.runtime.run_discord` with the default limits (2 workers, queue 16),
-cooldown 0. Bare runs (solve + render, no storage, no Discord) alternate with bot runs so that
+production coroutine `bot.runtime.run_discord` with the default limits (2 workers, 2 drawing
+processes, queue 16), cooldown 0. Bare runs (solve + render, no storage, no Discord) alternate with bot runs so that
 load from other processes hits both alike:
 
 - 1 user: SEQUENTIAL pairs of (one bare run in a 2-thread pool like the bot's, one /solve).
@@ -14,8 +14,9 @@ load from other processes hits both alike:
 - Then more runs up to MEMORY_RUNS: RSS (VmRSS) and the SQLite file before and after.
 
 Run `python bench/bench_bot.py` from the repo root. `--profile`: where the event loop's time goes
-during the 20-user rounds (cProfile of the loop thread). `--gc-freeze`: gc.freeze() once the bot
-started, the fix suggested for the full-GC pauses.
+during the 20-user rounds (cProfile of the loop thread). `--gc-freeze`: a second gc.freeze() once
+the bot started (the bot itself freezes its start-up objects since this benchmark found the
+full-GC pauses; the flag is kept to compare).
 """
 
 from __future__ import annotations
