@@ -87,8 +87,9 @@ async def test_a_worker_thread_that_dies_at_start_is_replaced(
 ) -> None:
     """A new worker thread's initializer fails, so the thread dies and the executor breaks.
 
-    The start-up warm-up has already made one healthy thread; while it is held busy, a second
-    /solve needs a new thread, and that one fails to start.
+    (The start-up warm-up made one healthy thread; while it is held busy, a second /solve
+    needs a new thread, and that one fails to start.)
+
     Holds: that /solve is answered with the error, the held run still finishes, the pool starts
     a new executor, and the next /solve is answered with the article's result.
     """
