@@ -104,15 +104,12 @@ async def wait_answer(handle: InteractionHandle, timeout: float = 60) -> Message
         await asyncio.sleep(0.1)
 
 
-@contextlib.contextmanager
-def bot_subprocess(
-    standin: StandIn, config_path: Path, log_path: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    """`python -m bot --config …` as a child process pointed at the stand-in; SIGTERM at the end."""
-    env = dict(os.environ, DISCORD_TOKEN=standin.token, PYTHONPATH=str(ROOT))
-    command = [
+def launcher_command(standin: StandIn, config_path: Path) -> list[str]:
+    """`python -m bot --config …` through the launcher that points discord.py at the stand-in."""
+    launcher = ROOT / "tests" / "run_bot_against_standin.py"
+    return [
         sys.executable,
-        str(ROOT / "tests" / "run_bot_against_standin.py"),
+        str(launcher),
         "--rest",
         standin.rest_base,
         "--gateway",
@@ -120,6 +117,15 @@ def bot_subprocess(
         "--config",
         str(config_path),
     ]
+
+
+@contextlib.contextmanager
+def bot_subprocess(
+    standin: StandIn, config_path: Path, log_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`python -m bot --config …` as a child process pointed at the stand-in; SIGTERM at the end."""
+    env = dict(os.environ, DISCORD_TOKEN=standin.token, PYTHONPATH=str(ROOT))
+    command = launcher_command(standin, config_path)
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=config_path.parent

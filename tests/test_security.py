@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import sqlite3
-import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +22,7 @@ from bot_harness import (
     ROOT,
     bot_in_process,
     embed_text,
+    launcher_command,
     mentions_disabled_everywhere,
     png_size,
     wait_answer,
@@ -272,16 +272,7 @@ async def test_python_m_bot_never_logs_its_token_even_when_discord_rejects_it(
     wrong = standin.token[::-1]
     no_token_in_any_log.secrets.add(wrong)
     log = tmp_path / "rejected-bot.log"
-    command = [
-        sys.executable,
-        str(ROOT / "tests" / "run_bot_against_standin.py"),
-        "--rest",
-        standin.rest_base,
-        "--gateway",
-        standin.gateway_url,
-        "--config",
-        str(write_config(tmp_path, standin)),
-    ]
+    command = launcher_command(standin, write_config(tmp_path, standin))
     with log.open("wb") as sink:
         process = await asyncio.create_subprocess_exec(
             *command,
