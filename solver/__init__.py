@@ -6,7 +6,15 @@ Never imports discord. Everything the bot shows comes from here.
 from ._equation import Equation, EquationError, parse_equation
 from ._equation_parser import MESSAGES as EQUATION_MESSAGES
 from ._explain import Explanation, IterationOutOfRange, Section, explain
-from ._loop import MAX_BATCH, MAX_STEPS, Progress, SettingsError, solve, solve_batch
+from ._loop import (
+    MAX_BATCH,
+    MAX_STEPS,
+    Progress,
+    SettingsError,
+    check_settings,
+    solve,
+    solve_batch,
+)
 from ._outcome_text import hint_text, outcome_words
 from ._plots import render_comparison, render_convergence
 from ._run import DTYPES, OPTIMIZERS, Hint, Iteration, Outcome, Run, Settings
@@ -29,6 +37,7 @@ __all__ = [
     "Section",
     "Settings",
     "SettingsError",
+    "check_settings",
     "explain",
     "hint_text",
     "outcome_words",

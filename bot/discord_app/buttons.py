@@ -10,9 +10,8 @@ import discord
 
 from ..tutor.custom_ids import PATTERN, ButtonId, decode
 from ..tutor.service import Tutor
-from .commands import caller_of
+from .commands import answer_solve, caller_of
 from .errors import answer_error, error_text
-from .progress import show_progress_while
 from .render import edit_kwargs, send_kwargs, to_files
 
 log = logging.getLogger(__name__)
@@ -64,11 +63,7 @@ class TutorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PATTE
             )
         else:
             job = await tutor.check_rerun(caller, bid.run_id, RERUN_FACTORS[bid.action])
-            await interaction.response.defer(thinking=True)
-            reply = await show_progress_while(
-                interaction, caller.lang, lambda p: tutor.run_solve(job, p)
-            )
-            await interaction.edit_original_response(**edit_kwargs(reply))
+            await answer_solve(interaction, tutor, job)
 
 
 def bind_tutor(tutor: Tutor) -> type[TutorButton]:

@@ -4,8 +4,10 @@ import discord
 from discord import app_commands
 from discord.app_commands import Choice, locale_str
 
+from solver import MAX_STEPS
+
 from ..tutor.caller import Caller
-from ..tutor.service import Tutor
+from ..tutor.service import SolveJob, Tutor
 from .progress import show_progress_while
 from .render import edit_kwargs, send_kwargs
 
@@ -36,9 +38,18 @@ def caller_of(interaction: discord.Interaction) -> Caller:
     )
 
 
+async def answer_solve(interaction: discord.Interaction, tutor: Tutor, job: SolveJob) -> None:
+    """Defer, run the checked job with progress edits, then replace the thinking message."""
+    await interaction.response.defer(thinking=True)
+    reply = await show_progress_while(
+        interaction, job.caller.lang, lambda p: tutor.run_solve(job, p)
+    )
+    await interaction.edit_original_response(**edit_kwargs(reply))
+
+
 def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[type-arg]
     """/solve, /explain, /compare and /help bound to `tutor`."""
-    max_steps = tutor.config.solver.max_steps
+    max_steps = min(tutor.config.solver.max_steps, MAX_STEPS)  # never above the solver's own
 
     @app_commands.command(
         name="solve", description=locale_str("Run gradient descent on f(x) = 0 with PyTorch")
@@ -68,11 +79,7 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
             optimizer=optimizer,
             precision=precision,
         )
-        await interaction.response.defer(thinking=True)
-        reply = await show_progress_while(
-            interaction, job.caller.lang, lambda p: tutor.run_solve(job, p)
-        )
-        await interaction.edit_original_response(**edit_kwargs(reply))
+        await answer_solve(interaction, tutor, job)
 
     @app_commands.command(
         name="explain", description=locale_str("Walk through one iteration with its numbers")

@@ -62,6 +62,12 @@ def equation_error_text(error: EquationError, lang: str) -> str:
     return template.format(**params) if template else escape_markdown(str(error))
 
 
+# The solver's SettingsError codes for a bad choice share one answer.
+_CHOICE_CODES = ("unknown_optimizer", "unknown_dtype")
+
+
 def settings_error_text(code: str, lang: str) -> str:
-    """A settings refusal by its code."""
-    return SETTINGS["ja" if lang == "ja" else "en"][code]
+    """A settings refusal by its SettingsError code."""
+    return SETTINGS["ja" if lang == "ja" else "en"][
+        "unknown_choice" if code in _CHOICE_CODES else code
+    ]

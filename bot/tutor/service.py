@@ -18,15 +18,16 @@ from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
 from solver import (
-    DTYPES,
-    OPTIMIZERS,
+    MAX_STEPS,
     Equation,
     EquationError,
     Explanation,
     IterationOutOfRange,
     Progress,
     Run,
+    Settings,
     SettingsError,
+    check_settings,
     explain,
     parse_equation,
     solve,
@@ -140,9 +141,16 @@ class Tutor:
             raise UserError("cooldown", seconds=wait)
         self._holds.append(now)
 
-    def _check_steps(self, steps: int) -> None:
-        if not 1 <= steps <= self.config.solver.max_steps:
-            raise UserError("steps_too_many", max=self.config.solver.max_steps)
+    def _check_settings(self, settings: Settings, lang: str) -> None:
+        # The config's bound first (never above the solver's own), then the solver's checks,
+        # so that nothing the solver would refuse reaches a worker.
+        limit = min(self.config.solver.max_steps, MAX_STEPS)
+        if not 1 <= settings.steps <= limit:
+            raise UserError("steps_too_many", max=limit)
+        try:
+            check_settings(settings)
+        except SettingsError as error:
+            raise UserError("bad_setting", detail=settings_error_text(error.code, lang)) from None
 
     def check_solve(
         self,
@@ -157,12 +165,7 @@ class Tutor:
     ) -> SolveJob:
         """Validate a /solve and admit it (cooldown, queue), or raise UserError."""
         lang = caller.lang
-        self._check_steps(steps)
-        if not (math.isfinite(x0) and math.isfinite(lr) and lr > 0):
-            key = "lr_not_positive" if math.isfinite(x0) else "x0_not_finite"
-            raise UserError("bad_setting", detail=settings_error_text(key, lang))
-        if optimizer not in OPTIMIZERS or precision not in DTYPES:
-            raise UserError("bad_setting", detail=settings_error_text("unknown_choice", lang))
+        self._check_settings(Settings(equation, x0, lr, steps, optimizer, precision), lang)
         eq = self._equation(equation, lang)
         self._admit(caller)
         return SolveJob(caller, eq, x0, lr, steps, optimizer, precision)
@@ -203,8 +206,6 @@ class Tutor:
             return await self.pool.run(fn, *args, **kwargs)
         except Busy:
             raise UserError("busy") from None
-        except (SettingsError, EquationError):
-            raise
         except Exception:
             log.exception("a worker failed")
             raise UserError("worker_failed") from None
@@ -281,9 +282,7 @@ class Tutor:
         equation: str = "x**2 - 2",
     ) -> CompareJob:
         """Validate a /compare and admit it, or raise UserError."""
-        self._check_steps(steps)
-        if not math.isfinite(x0):
-            raise UserError("bad_setting", detail=settings_error_text("x0_not_finite", caller.lang))
+        self._check_settings(Settings(equation, x0, steps=steps), caller.lang)
         rates = parse_lrs(lrs)
         eq = self._equation(equation, caller.lang)
         self._admit(caller)
