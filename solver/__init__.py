@@ -3,8 +3,6 @@
 Never imports discord. Everything the bot shows comes from here.
 """
 
-from ._equation import Equation, EquationError, parse_equation
-from ._equation_parser import MESSAGES as EQUATION_MESSAGES
 from ._explain import Explanation, IterationOutOfRange, Section, explain
 from ._loop import (
     MAX_BATCH,
@@ -18,6 +16,8 @@ from ._loop import (
 from ._outcome_text import hint_text, outcome_words
 from ._plots import render_comparison, render_convergence
 from ._run import DTYPES, OPTIMIZERS, Hint, Iteration, Outcome, Run, Settings
+from .equation import MESSAGES as EQUATION_MESSAGES
+from .equation import Equation, EquationError, parse_equation
 
 __all__ = [
     "DTYPES",

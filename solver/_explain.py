@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import torch
 
-from ._equation import parse_equation
 from ._explain_text import TEXTS, fmt
 from ._run import MOMENTUM, Outcome, Run
+from .equation import parse_equation
 
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPS = 1e-8

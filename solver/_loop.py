@@ -10,9 +10,9 @@ import torch
 from torch import nn
 
 from ._batch_optim import make_batch_optimizer, make_optimizer
-from ._equation import Equation, parse_equation
 from ._outcome import HUGE_LOSS, HUGE_X, classify_trouble, finish_run
 from ._run import DTYPES, OPTIMIZERS, Iteration, Outcome, Run, Settings
+from .equation import Equation, parse_equation
 
 MAX_STEPS = 100_000
 MAX_BATCH = 64

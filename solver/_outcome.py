@@ -6,9 +6,9 @@ import math
 
 import torch
 
-from ._equation import Equation
 from ._roots import nearest_root
 from ._run import Hint, Iteration, Outcome, Run, Settings
+from .equation import Equation
 
 HUGE_LOSS = 1e30
 HUGE_X = 1e100

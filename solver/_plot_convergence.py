@@ -12,8 +12,8 @@ from matplotlib.legend import Legend
 from . import _plot_axes as pa
 from . import _plot_data as data
 from . import _plot_style as st
-from ._equation import Equation
 from ._run import Run
+from .equation import Equation
 
 
 class ConvergenceFigure:

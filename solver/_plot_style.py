@@ -10,9 +10,9 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from ._equation import Equation
 from ._outcome_text import outcome_words
 from ._run import Run
+from .equation import Equation
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import torch
 
-from ._equation import Equation
+from .equation import Equation
 
 _NEWTON_STEPS = 60
 _SCAN_POINTS = 2001

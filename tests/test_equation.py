@@ -16,8 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from torch import nn, optim
 
-from solver._equation import Equation, EquationError, _parse_cached, parse_equation
-from solver._equation_parser import MESSAGES
+from solver.equation import MESSAGES, Equation, EquationError, parse_cached, parse_equation
 
 EXPECTED = Path("/work/shared/seed/expected_output.txt")
 X = sympy.Symbol("x", real=True)
@@ -329,7 +328,7 @@ def parse_and_use(text: str) -> tuple[Equation | EquationError, float]:
     """Parse without the cache and use the result; seconds taken, the best of two tries."""
     best, result = math.inf, None
     for _ in range(2):
-        _parse_cached.cache_clear()
+        parse_cached.cache_clear()
         start = time.perf_counter()
         try:
             result = parse_equation(text)

@@ -14,8 +14,7 @@ from PIL import Image
 from solver import _plot_axes as pa
 from solver import _plot_data as data
 from solver import _plot_style as st
-from solver import render_comparison, render_convergence
-from solver._equation import parse_equation
+from solver import parse_equation, render_comparison, render_convergence
 from solver._plots import comparison_figure, convergence_figure
 from solver._run import Iteration, Outcome, Run, Settings
 

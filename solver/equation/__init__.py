@@ -1,0 +1,10 @@
+"""The equation language: a student's text parsed into f(x) = lhs − rhs, safely.
+
+tokens → grammar (a bounded Node tree, see nodes) → one module per view of f: to_torch,
+to_float64, to_sympy, polynomial and pretty; equation ties them into Equation.
+"""
+
+from .equation import Equation, parse_cached, parse_equation
+from .errors import MESSAGES, EquationError
+
+__all__ = ["MESSAGES", "Equation", "EquationError", "parse_cached", "parse_equation"]
