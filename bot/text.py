@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import math
 import re
+
+from solver import typed_number
 
 _MARKDOWN = re.compile(r"([\\*_~`|>#\[\]<@-])")
 
@@ -14,10 +15,8 @@ def escape_markdown(text: str) -> str:
 
 
 def number(value: float) -> str:
-    """A setting as the user would type it: 0.01, 1, 1e-05."""
-    if not math.isfinite(value):
-        return str(value)
-    return format(value, ".10g")
+    """A setting as the user would type it: 0.01, 1, 1e-05 (ten digits at most)."""
+    return typed_number(value, 10, short_exponent=False)
 
 
 def clip(text: str, limit: int) -> str:

@@ -13,11 +13,12 @@ from ._loop import (
     solve,
     solve_batch,
 )
+from ._numbers import article_number, typed_number
 from ._outcome_text import hint_text, outcome_words
-from ._plots import render_comparison, render_convergence
 from ._run import DTYPES, OPTIMIZERS, Hint, Iteration, Outcome, Run, Settings
 from .equation import MESSAGES as EQUATION_MESSAGES
 from .equation import Equation, EquationError, parse_equation
+from .plots import render_comparison, render_convergence
 
 __all__ = [
     "DTYPES",
@@ -37,6 +38,7 @@ __all__ = [
     "Section",
     "Settings",
     "SettingsError",
+    "article_number",
     "check_settings",
     "explain",
     "hint_text",
@@ -46,4 +48,5 @@ __all__ = [
     "render_convergence",
     "solve",
     "solve_batch",
+    "typed_number",
 ]

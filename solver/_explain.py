@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import torch
 
-from ._explain_text import TEXTS, fmt
+from ._explain_text import TEXTS
+from ._numbers import article_number as fmt
 from ._run import MOMENTUM, Outcome, Run
 from .equation import parse_equation
 

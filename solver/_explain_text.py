@@ -1,18 +1,6 @@
-"""The words of an explanation, in English and Japanese, and how numbers are printed."""
+"""The words of an explanation, in English and Japanese."""
 
 from __future__ import annotations
-
-import math
-
-
-def fmt(value: float) -> str:
-    """A number as the article prints it (7 decimals), or in e-notation when tiny or huge."""
-    if not math.isfinite(value):
-        return str(value)
-    if value == 0 or 1e-4 <= abs(value) < 1e7:
-        return f"{value:.7f}"
-    return f"{value:.7e}"
-
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._explain_text import fmt
+from ._numbers import article_number as fmt
 from ._run import Outcome, Run
 
 OUTCOME_WORDS = {

@@ -9,11 +9,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 
-from . import _plot_axes as pa
-from . import _plot_data as data
-from . import _plot_style as st
-from ._run import Run
-from .equation import Equation
+from .._run import Run
+from ..equation import Equation
+from . import axes as pa
+from . import data
+from . import style as st
+from . import words as wd
 
 
 class ConvergenceFigure:
@@ -61,12 +62,12 @@ class ConvergenceFigure:
 
     def update(self, run: Run, lang: str) -> None:
         """Redraw every artist for `run`, leaving nothing of the previous run behind."""
-        lang, words, family = st.words(lang)
+        lang, words, family = wd.words(lang)
         eq = data.equation_of(run)
         st.set_text(
-            self.title, words["title"].format(f=st.equation_text(run, eq)), [st.BASE_FAMILY]
+            self.title, words["title"].format(f=wd.equation_text(run, eq)), [wd.BASE_FAMILY]
         )
-        st.set_text(self.subtitle, st.settings_text(run, words, lang), family)
+        st.set_text(self.subtitle, wd.settings_text(run, words, lang), family)
         last_k = max(len(run.iterations), 1)
         klim = (-0.03 * last_k, 1.03 * last_k)
         labels = [

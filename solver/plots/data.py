@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._plot_axes import padded
-from ._run import Outcome, Run
-from .equation import Equation, EquationError, parse_equation
+from .._run import Outcome, Run
+from ..equation import Equation, EquationError, parse_equation
+from .axes import padded
 
 MAX_POINTS = 3000  # per line; more cannot be seen in 1200 px and only slow the drawing
 GRID_POINTS = 400

@@ -1,66 +1,20 @@
-"""How the pictures look: size, colours, fonts, and their words in English and Japanese."""
+"""The pictures' words in English and Japanese, and the fonts that can draw them."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
 
 from matplotlib import font_manager
-from matplotlib.figure import Figure
-from matplotlib.text import Text
 
-from ._outcome_text import outcome_words
-from ._run import Run
-from .equation import Equation
+from .._numbers import typed_number
+from .._outcome_text import outcome_words
+from .._run import Run
+from ..equation import Equation
 
 log = logging.getLogger(__name__)
 
-# 1200 x 500 px. Discord shows it about 500 px wide, so text is sized for a 0.42x view.
-FIGSIZE = (12.0, 5.0)
-DPI = 100
-CARD = "#f3f4f6"  # an opaque light card: readable on Discord's dark and light themes
-PANEL = "#ffffff"
-INK = "#1f2328"
-MUTED = "#57606a"
-GRID = "#d8dee4"
-BLUE = "#0969da"
-ORANGE = "#d1570b"
-GREEN = "#1a7f37"
-RED = "#cf222e"
-CURVE = "#6e7781"
-PALETTE = (
-    "#0969da",
-    "#d1570b",
-    "#1a7f37",
-    "#8250df",
-    "#bf3989",
-    "#0e8a8a",
-    "#9a6700",
-    "#57606a",
-    "#cf222e",
-    "#3d6b00",
-)
-
-TITLE_PT = 22
-SUBTITLE_PT = 17
-PANEL_PT = 17
-TICK_PT = 16
-LABEL_PT = 15
-LEGEND_PT = 15
-
 BASE_FAMILY = "DejaVu Sans"
-STOP_MARK: dict[str, Any] = {"marker": "X", "ms": 15, "color": RED, "mec": INK, "mew": 1.2}
-FEW_POINTS = 20  # lines this short also get a marker at each point
-LEGEND: dict[str, Any] = {
-    "loc": "best",
-    "frameon": True,
-    "framealpha": 0.9,
-    "borderpad": 0.3,
-    "handletextpad": 0.5,
-    "labelspacing": 0.25,
-    "borderaxespad": 0.3,
-}
 MAX_TITLE = 64
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
 
@@ -152,34 +106,6 @@ def words(lang: str) -> tuple[str, dict[str, str], list[str]]:
     return "en", TEXT["en"], [BASE_FAMILY]
 
 
-def number(value: float) -> str:
-    """A setting as a student wrote it: 1, 0.01, 1e-5."""
-    text = f"{value:.6g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    return text
-
-
-def headings(fig: Figure) -> tuple[Text, Text]:
-    """The title (the equation) and the subtitle (the settings) at the top of the card."""
-    title = fig.text(
-        0.012,
-        0.975,
-        "",
-        ha="left",
-        va="top",
-        fontsize=TITLE_PT,
-        weight="bold",
-        color=INK,
-        parse_math=False,
-    )
-    subtitle = fig.text(
-        0.012, 0.905, "", ha="left", va="top", fontsize=SUBTITLE_PT, color=MUTED, parse_math=False
-    )
-    return title, subtitle
-
-
 def equation_text(run: Run, eq: Equation | None) -> str:
     """f(x) as a student reads it (x² − 2), shortened to fit one line."""
     text = eq.f_text if eq is not None else run.settings.equation
@@ -190,8 +116,8 @@ def settings_text(run: Run, words: dict[str, str], lang: str) -> str:
     """x₀ = 1 · lr = 0.01 · 100 steps · SGD · float32 → converged."""
     s = run.settings
     text = words["settings"].format(
-        x0=number(s.x0),
-        lr=number(s.lr),
+        x0=typed_number(s.x0),
+        lr=typed_number(s.lr),
         steps=count(words, "step", s.steps),
         opt=OPTIMIZER_NAMES.get(s.optimizer, s.optimizer),
         dtype=s.dtype,
@@ -202,9 +128,3 @@ def settings_text(run: Run, words: dict[str, str], lang: str) -> str:
 def count(words: dict[str, str], key: str, n: int) -> str:
     """'1 step' or '3 steps' (key 'step'), in the language of `words`."""
     return words[key] if n == 1 else words[key + "s"].format(n=n)
-
-
-def set_text(text: Text, value: str, family: list[str]) -> None:
-    """Set a text artist's words and font families (a fallback list for Japanese)."""
-    text.set_text(value)
-    text.set_fontfamily(family)

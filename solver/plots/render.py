@@ -12,9 +12,9 @@ import threading
 from matplotlib.figure import Figure
 from PIL import Image
 
-from ._plot_compare import ComparisonFigure
-from ._plot_convergence import ConvergenceFigure
-from ._run import Run
+from .._run import Run
+from .compare import ComparisonFigure
+from .convergence import ConvergenceFigure
 
 _local = threading.local()
 

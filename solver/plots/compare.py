@@ -10,11 +10,13 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
-from . import _plot_axes as pa
-from . import _plot_data as data
-from . import _plot_style as st
-from ._outcome_text import outcome_words
-from ._run import Run
+from .._numbers import typed_number
+from .._outcome_text import outcome_words
+from .._run import Run
+from . import axes as pa
+from . import data
+from . import style as st
+from . import words as wd
 
 MAX_LEGEND = 12
 _LEGEND = {**st.LEGEND, "loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}
@@ -36,10 +38,10 @@ class ComparisonFigure:
 
     def update(self, runs: list[Run], lang: str) -> None:
         """Redraw for `runs`; lines left from an earlier, larger batch are emptied and hidden."""
-        lang, words, family = st.words(lang)
+        lang, words, family = wd.words(lang)
         eq = data.equation_of(runs[0])
         st.set_text(
-            self.title, words["title"].format(f=st.equation_text(runs[0], eq)), [st.BASE_FAMILY]
+            self.title, words["title"].format(f=wd.equation_text(runs[0], eq)), [wd.BASE_FAMILY]
         )
         st.set_text(self.subtitle, _batch_text(runs, words), family)
         while len(self.lines) < len(runs):
@@ -104,9 +106,9 @@ class ComparisonFigure:
 
 
 def _label(run: Run, runs: list[Run]) -> str:
-    lr = f"lr={st.number(run.settings.lr)}"
+    lr = f"lr={typed_number(run.settings.lr)}"
     if len({r.settings.x0 for r in runs}) > 1:
-        return f"x₀={st.number(run.settings.x0)}, {lr}"
+        return f"x₀={typed_number(run.settings.x0)}, {lr}"
     return lr
 
 
@@ -120,11 +122,11 @@ def _colors(runs: list[Run]) -> list[str]:
 
 def _batch_text(runs: list[Run], words: dict[str, str]) -> str:
     s = runs[0].settings
-    x0 = st.number(s.x0) if len({r.settings.x0 for r in runs}) == 1 else "…"
+    x0 = typed_number(s.x0) if len({r.settings.x0 for r in runs}) == 1 else "…"
     return words["batch"].format(
         x0=x0,
-        steps=st.count(words, "step", s.steps),
+        steps=wd.count(words, "step", s.steps),
         dtype=s.dtype,
-        runs=st.count(words, "run", len(runs)),
-        opt=st.OPTIMIZER_NAMES.get(s.optimizer, s.optimizer),
+        runs=wd.count(words, "run", len(runs)),
+        opt=wd.OPTIMIZER_NAMES.get(s.optimizer, s.optimizer),
     )
