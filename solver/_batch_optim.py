@@ -13,7 +13,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor
 
-from ._run import MOMENTUM
+from ._run import ADAM_BETAS, ADAM_EPS, MOMENTUM
 
 
 class BatchSGD(torch.optim.Optimizer):
@@ -45,14 +45,14 @@ class BatchSGD(torch.optim.Optimizer):
 
 
 class BatchAdam(torch.optim.Optimizer):
-    """Adam (torch defaults: betas 0.9/0.999, eps 1e-8) with a per-row lr tensor."""
+    """Adam (betas ADAM_BETAS, eps ADAM_EPS, as the single runs use) with a per-row lr tensor."""
 
     def __init__(
         self,
         params: list[Tensor],
         lr: Tensor,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
+        betas: tuple[float, float] = ADAM_BETAS,
+        eps: float = ADAM_EPS,
     ) -> None:
         # Keep lr in float64 so that lr / bias_correction1 rounds once, as the
         # Python-float arithmetic of torch's single-tensor Adam does.
@@ -92,7 +92,7 @@ def make_optimizer(name: str, x: Tensor, lr: float) -> torch.optim.Optimizer:
     if name == "momentum":
         return torch.optim.SGD([x], lr=lr, momentum=MOMENTUM)
     if name == "adam":
-        return torch.optim.Adam([x], lr=lr)
+        return torch.optim.Adam([x], lr=lr, betas=ADAM_BETAS, eps=ADAM_EPS)
     raise ValueError(f"unknown optimizer {name!r}")
 
 

@@ -9,11 +9,19 @@ import torch
 
 from ._explain_text import TEXTS
 from ._numbers import article_number as fmt
-from ._run import MOMENTUM, Outcome, Run
+from ._numbers import typed_number
+from ._run import ADAM_BETAS, ADAM_EPS, MOMENTUM, Outcome, Run
 from .equation import parse_equation
 
-ADAM_BETAS = (0.9, 0.999)
-ADAM_EPS = 1e-8
+# The optimizers' constants as the text prints them: 0.9, 0.1, 0.999, 0.001, 1e-8
+_CONSTANTS = {
+    "mu": typed_number(MOMENTUM),
+    "b1": typed_number(ADAM_BETAS[0]),
+    "c1": typed_number(1 - ADAM_BETAS[0]),
+    "b2": typed_number(ADAM_BETAS[1]),
+    "c2": typed_number(1 - ADAM_BETAS[1]),
+    "eps": typed_number(ADAM_EPS),
+}
 
 
 class IterationOutOfRange(ValueError):
@@ -82,7 +90,7 @@ def _update_lines(run: Run, k: int, t: dict[str, str]) -> tuple[list[str], float
         if "momentum_buffer" in prev:
             buf = tensor(prev["momentum_buffer"]).mul(MOMENTUM).add(g)
             first = t["momentum"].format(
-                mu=MOMENTUM, prev=fmt(prev["momentum_buffer"]), g=fmt(it.grad), v=fmt(buf.item())
+                prev=fmt(prev["momentum_buffer"]), g=fmt(it.grad), v=fmt(buf.item()), **_CONSTANTS
             )
         else:
             buf = g.clone()
@@ -100,14 +108,18 @@ def _update_lines(run: Run, k: int, t: dict[str, str]) -> tuple[list[str], float
     new = x.addcdiv(m, denom, value=-lr / bias1).item()
     m_hat, v_hat = m.item() / bias1, v.item() / bias2
     lines = [
-        t["adam_m"].format(prev=fmt(m_prev), g=fmt(it.grad), m=fmt(m.item())),
-        t["adam_v"].format(prev=fmt(v_prev), g=fmt(it.grad), v=fmt(v.item())),
-        t["adam_hat"].format(t=step_no, m_hat=fmt(m_hat), v_hat=fmt(v_hat)),
+        t["adam_m"].format(prev=fmt(m_prev), g=fmt(it.grad), m=fmt(m.item()), **_CONSTANTS),
+        t["adam_v"].format(prev=fmt(v_prev), g=fmt(it.grad), v=fmt(v.item()), **_CONSTANTS),
+        t["adam_hat"].format(t=step_no, m_hat=fmt(m_hat), v_hat=fmt(v_hat), **_CONSTANTS),
         t["adam_step"].format(
-            x=fmt(it.x), lr=fmt(lr), m_hat=fmt(m_hat), v_hat=fmt(v_hat), new=fmt(new)
+            x=fmt(it.x), lr=fmt(lr), m_hat=fmt(m_hat), v_hat=fmt(v_hat), new=fmt(new), **_CONSTANTS
         ),
     ]
     return lines, new
+
+
+def _optimizer_name(run: Run, t: dict[str, str]) -> str:
+    return t["opt_" + run.settings.optimizer].format(**_CONSTANTS)
 
 
 def _stepped(run: Run, k: int) -> bool:
@@ -160,9 +172,7 @@ def explain(run: Run, k: int, lang: str = "en") -> Explanation:
         lines, predicted = _update_lines(run, k, t)
         x_next = run.next_x(k)
         lines.append(t["next"].format(k1=k + 1, x=fmt(x_next)))
-        sections.append(
-            Section(t["h_update"].format(opt=t["opt_" + run.settings.optimizer]), tuple(lines))
-        )
+        sections.append(Section(t["h_update"].format(opt=_optimizer_name(run, t)), tuple(lines)))
     else:
         sections.append(Section(t["h_stopped"], (t["stopped_" + run.outcome.name.lower()],)))
     title = t["title"].format(k=k, last=last, eq=eq.pretty)

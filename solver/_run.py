@@ -10,6 +10,8 @@ from typing import Any, NamedTuple
 OPTIMIZERS = ("sgd", "momentum", "adam")
 DTYPES = ("float32", "float64")
 MOMENTUM = 0.9
+ADAM_BETAS = (0.9, 0.999)  # torch.optim.Adam's defaults, written where every user reads them
+ADAM_EPS = 1e-8
 
 
 class Outcome(enum.StrEnum):

@@ -37,6 +37,9 @@ def test_momentum_explanation_shows_the_recorded_velocity():
     run = solve(optimizer="momentum")
     text = explain(run, 5).text()
     assert f"{run.iterations[5].state['momentum_buffer']:.7f}" in text
+    assert (
+        "④ The update (SGD with momentum 0.9)" in text and "v ← 0.9 · v + dL/dx = 0.9 · (" in text
+    )
 
 
 def test_adam_explanation_shows_moments_and_bias_corrections():
@@ -46,6 +49,11 @@ def test_adam_explanation_shows_moments_and_bias_corrections():
     assert "t = 3" in text
     assert f"{run.iterations[2].state['exp_avg']:.7f}" in text
     assert f"{run.iterations[2].state['exp_avg_sq']:.7f}" in text
+    # torch's constants, printed from the solver's one copy of them
+    assert "m ← 0.9 · m + 0.1 · g = 0.9 · (" in text
+    assert "v ← 0.999 · v + 0.001 · g² = 0.999 · " in text
+    assert "m̂ = m / (1 − 0.9^3) = " in text and "v̂ = v / (1 − 0.999^3) = " in text
+    assert "x ← x − lr · m̂ / (√v̂ + 1e-8) = " in text
 
 
 def test_japanese_explanation_has_the_same_numbers():
