@@ -88,11 +88,12 @@ def _find_cjk() -> str | None:
     for family in _CJK_FAMILIES:
         if family in known:
             return family
-    # matplotlib's font cache may predate the font package: look for the files themselves.
-    for path in font_manager.findSystemFonts():
-        if path.rsplit("/", 1)[-1].lower() in _CJK_FILES:
-            font_manager.fontManager.addfont(path)
-            return font_manager.FontProperties(fname=path).get_name()
+    # matplotlib's font cache may predate the font package: look for the files themselves,
+    # in our order (findSystemFonts' order changes with the hash seed, and so would the font).
+    paths = {p.rsplit("/", 1)[-1].lower(): p for p in sorted(font_manager.findSystemFonts())}
+    for path in (paths[name] for name in _CJK_FILES if name in paths):
+        font_manager.fontManager.addfont(path)
+        return font_manager.FontProperties(fname=path).get_name()
     log.warning("no Japanese font found (install fonts-ipafont-gothic): plots stay in English")
     return None
 
