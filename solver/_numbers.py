@@ -1,8 +1,11 @@
-"""How numbers are printed: settings as a student typed them, results as the article prints them."""
+"""How numbers are printed: settings as a student typed them, results as the article prints them,
+exponents as superscripts."""
 
 from __future__ import annotations
 
 import math
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 def typed_number(value: float, significant: int = 6, *, short_exponent: bool = True) -> str:
@@ -26,3 +29,8 @@ def article_number(value: float) -> str:
     if value == 0 or 1e-4 <= abs(value) < 1e7:
         return f"{value:.7f}"
     return f"{value:.7e}"
+
+
+def superscript(digits: str) -> str:
+    """An integer's digits and minus sign raised: "-12" gives "⁻¹²"."""
+    return digits.translate(_SUPERSCRIPT)

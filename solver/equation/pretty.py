@@ -7,13 +7,13 @@ import re
 import sympy  # type: ignore[import-untyped]
 from sympy import Expr
 
+from .._numbers import superscript
 from .nodes import Node
 from .tokens import FUNCTIONS
 
 MAX_TEXT = 400
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "^": 4}
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _INTEGER_POWER = re.compile(r"\*\*(?:(\d{1,3})(?![\d.])|\((-\d{1,3})\))")  # x**2, x**(-1)
 
 
@@ -33,7 +33,7 @@ def tree_text(node: Node) -> str:
     a, b = args
     if op == "^":
         if _is_integer_literal(b):
-            return _wrap(a, 5) + tree_text(b).replace("−", "-").translate(_SUPERSCRIPT)
+            return _wrap(a, 5) + superscript(tree_text(b).replace("−", "-"))
         return f"{_wrap(a, 5)}^{_wrap(b, 5)}"
     right = f"({tree_text(b)})" if b.op == "neg" else _wrap(b, 2 if op in "+-" else 4)
     if op in "+-":
@@ -53,7 +53,7 @@ def sympy_text(expr: Expr) -> str:
     """sympy's text made readable: 3·x² − 2 rather than 3*x**2 - 2."""
     whole = [f for f in expr.atoms(sympy.Float) if abs(f) < 1e15 and float(f).is_integer()]
     text = sympy.sstr(expr.xreplace({f: sympy.Integer(int(f)) for f in whole}), full_prec=False)
-    text = _INTEGER_POWER.sub(lambda m: (m[1] or m[2]).translate(_SUPERSCRIPT), text)
+    text = _INTEGER_POWER.sub(lambda m: superscript(m[1] or m[2]), text)
     text = text.replace("**", "^").replace("*", "·").replace("-", "−").replace("Abs(", "abs(")
     text = re.sub(r"\bpi\b", "π", re.sub(r"\bE\b", "e", text))
     text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)·(?=[a-zπ(])", r"\1", text)

@@ -7,6 +7,8 @@ import math
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from .._numbers import superscript
+
 
 def linear_ticks(lo: float, hi: float, integer: bool = False) -> tuple[np.ndarray, list[str]]:
     """About four round ticks within [lo, hi], with the shortest labels that tell them apart."""
@@ -46,7 +48,6 @@ def _tick_label(value: float, digits: int, scientific: bool) -> str:
     return text.replace("-", "−")
 
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _DECADE_STEPS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120)
 
 
@@ -59,5 +60,5 @@ def log_ticks(lo: float, hi: float) -> tuple[float, float, list[float], list[str
         a, b = math.floor(a), math.ceil(b)
     every = next((n for n in _DECADE_STEPS if (math.floor(b) - math.ceil(a)) / n <= 5.5), 150)
     powers = list(range(every * math.ceil(a / every), math.floor(b) + 1, every))
-    labels = ["10" + str(p).translate(_SUPERSCRIPT) for p in powers]
+    labels = ["10" + superscript(str(p)) for p in powers]
     return 10.0**a, 10.0**b, [10.0**p for p in powers], labels
