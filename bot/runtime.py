@@ -9,7 +9,7 @@ import signal
 
 import torch
 
-from solver import solve
+from solver import Settings, solve
 
 from .config import Config
 from .render_pool import Renderer
@@ -45,7 +45,7 @@ def close_tutor(tutor: Tutor) -> None:
 def _warm_up(renderer: Renderer) -> None:
     # The first solve and figure import and build lazily (about a second, and the drawing
     # processes start); pay it before the first student does.
-    renderer.convergence(solve(steps=2), "en")
+    renderer.convergence(solve(Settings(steps=2)), "en")
 
 
 async def prepare(tutor: Tutor) -> None:

@@ -6,25 +6,27 @@ Never imports discord. Everything the bot shows comes from here.
 from ._equation import Equation, EquationError, parse_equation
 from ._equation_parser import MESSAGES as EQUATION_MESSAGES
 from ._explain import Explanation, IterationOutOfRange, Section, explain
-from ._loop import (
-    MAX_BATCH,
-    MAX_STEPS,
-    Progress,
-    SettingsError,
-    check_settings,
-    solve,
-    solve_batch,
-)
+from ._loop import MAX_BATCH, Progress, solve, solve_batch
 from ._outcome_text import hint_text, outcome_words
 from ._plots import render_comparison, render_convergence
-from ._run import DTYPES, OPTIMIZERS, Hint, Iteration, Outcome, Run, Settings
+from ._run import (
+    MAX_STEPS,
+    OPTIMIZERS,
+    PRECISIONS,
+    Hint,
+    Iteration,
+    Outcome,
+    Run,
+    Settings,
+    SettingsError,
+)
 
 __all__ = [
-    "DTYPES",
     "EQUATION_MESSAGES",
     "MAX_BATCH",
     "MAX_STEPS",
     "OPTIMIZERS",
+    "PRECISIONS",
     "Equation",
     "EquationError",
     "Explanation",
@@ -37,7 +39,6 @@ __all__ = [
     "Section",
     "Settings",
     "SettingsError",
-    "check_settings",
     "explain",
     "hint_text",
     "outcome_words",

@@ -124,7 +124,7 @@ def _batch_text(runs: list[Run], words: dict[str, str]) -> str:
     return words["batch"].format(
         x0=x0,
         steps=st.count(words, "step", s.steps),
-        dtype=s.dtype,
+        dtype=s.precision,
         runs=st.count(words, "run", len(runs)),
         opt=st.OPTIMIZER_NAMES.get(s.optimizer, s.optimizer),
     )

@@ -4,8 +4,6 @@ import discord
 from discord import app_commands
 from discord.app_commands import Choice, locale_str
 
-from solver import MAX_STEPS
-
 from ..tutor.caller import Caller
 from ..tutor.service import SolveJob, Tutor
 from .progress import show_progress_while
@@ -49,7 +47,7 @@ async def answer_solve(interaction: discord.Interaction, tutor: Tutor, job: Solv
 
 def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[type-arg]
     """/solve, /explain, /compare and /help bound to `tutor`."""
-    max_steps = min(tutor.config.solver.max_steps, MAX_STEPS)  # never above the solver's own
+    max_steps = tutor.config.solver.max_steps  # the config loader keeps it within the solver's
 
     @app_commands.command(
         name="solve", description=locale_str("Run gradient descent on f(x) = 0 with PyTorch")

@@ -32,7 +32,7 @@ def iteration_excerpt(run: Run) -> str:
 
 
 def settings_text(run: Run, lang: str) -> str:
-    """x0, lr, steps, optimizer and dtype on one line."""
+    """x0, lr, steps, optimizer and precision on one line."""
     s = run.settings
     return t(
         lang,
@@ -41,7 +41,7 @@ def settings_text(run: Run, lang: str) -> str:
         lr=number(s.lr),
         steps=s.steps,
         optimizer=s.optimizer,
-        dtype=s.dtype,
+        precision=s.precision,
     )
 
 

@@ -15,10 +15,9 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from solver import (
-    MAX_STEPS,
     Equation,
     EquationError,
     Explanation,
@@ -27,7 +26,6 @@ from solver import (
     Run,
     Settings,
     SettingsError,
-    check_settings,
     explain,
     parse_equation,
     solve,
@@ -59,11 +57,7 @@ class SolveJob:
 
     caller: Caller
     equation: Equation
-    x0: float
-    lr: float
-    steps: int
-    optimizer: str
-    dtype: str
+    settings: Settings
 
 
 @dataclass(frozen=True)
@@ -72,9 +66,8 @@ class CompareJob:
 
     caller: Caller
     equation: Equation
-    x0: float
+    settings: Settings
     lrs: tuple[float, ...]
-    steps: int
 
 
 def parse_lrs(text: str) -> tuple[float, ...]:
@@ -141,15 +134,17 @@ class Tutor:
             raise UserError("cooldown", seconds=wait)
         self._holds.append(now)
 
-    def _check_settings(self, settings: Settings, lang: str) -> None:
-        # The config's bound first (never above the solver's own), then the solver's checks,
-        # so that nothing the solver would refuse reaches a worker.
-        limit = min(self.config.solver.max_steps, MAX_STEPS)
-        if not 1 <= settings.steps <= limit:
+    def _settings(self, lang: str, **options: Any) -> Settings:
+        # The config's bound on steps first (the loader keeps it within the solver's), then
+        # the Settings check themselves: nothing the solver would refuse reaches a worker.
+        limit = self.config.solver.max_steps
+        if not 1 <= options.get("steps", 100) <= limit:
             raise UserError("steps_too_many", max=limit)
         try:
-            check_settings(settings)
+            return Settings(**options)
         except SettingsError as error:
+            if error.code == "steps_out_of_range":
+                raise UserError("steps_too_many", **error.params) from None
             raise UserError("bad_setting", detail=settings_error_text(error.code, lang)) from None
 
     def check_solve(
@@ -165,22 +160,21 @@ class Tutor:
     ) -> SolveJob:
         """Validate a /solve and admit it (cooldown, queue), or raise UserError."""
         lang = caller.lang
-        self._check_settings(Settings(equation, x0, lr, steps, optimizer, precision), lang)
+        settings = self._settings(
+            lang,
+            equation=equation,
+            x0=x0,
+            lr=lr,
+            steps=steps,
+            optimizer=optimizer,
+            precision=precision,
+        )
         eq = self._equation(equation, lang)
         self._admit(caller)
-        return SolveJob(caller, eq, x0, lr, steps, optimizer, precision)
+        return SolveJob(caller, eq, settings)
 
     def _compute_solve(self, job: SolveJob, progress: Progress | None) -> tuple[int, Run, bytes]:
-        run = solve(
-            job.equation,
-            job.x0,
-            job.lr,
-            job.steps,
-            job.optimizer,
-            job.dtype,
-            max_seconds=self.config.solver.max_seconds,
-            progress=progress,
-        )
+        run = solve(job.settings, max_seconds=self.config.solver.max_seconds, progress=progress)
         png = self.renderer.convergence(run, job.caller.lang)
         run_id = self._save(job.caller, run)
         return run_id, run, png
@@ -265,7 +259,7 @@ class Tutor:
             steps=min(s.steps, self.config.solver.max_steps),
             equation=s.equation,
             optimizer=s.optimizer,
-            precision=s.dtype,
+            precision=s.precision,
         )
 
     async def recent(self, caller: Caller) -> list[RunSummary]:
@@ -282,20 +276,14 @@ class Tutor:
         equation: str = "x**2 - 2",
     ) -> CompareJob:
         """Validate a /compare and admit it, or raise UserError."""
-        self._check_settings(Settings(equation, x0, steps=steps), caller.lang)
+        settings = self._settings(caller.lang, equation=equation, x0=x0, steps=steps)
         rates = parse_lrs(lrs)
         eq = self._equation(equation, caller.lang)
         self._admit(caller)
-        return CompareJob(caller, eq, x0, rates, steps)
+        return CompareJob(caller, eq, settings, rates)
 
     def _compute_compare(self, job: CompareJob) -> tuple[int, list[Run], bytes]:
-        runs = solve_batch(
-            job.equation,
-            [job.x0] * len(job.lrs),
-            list(job.lrs),
-            job.steps,
-            max_seconds=self.config.solver.max_seconds,
-        )
+        runs = solve_batch(job.settings, job.lrs, max_seconds=self.config.solver.max_seconds)
         png = self.renderer.comparison(runs, job.caller.lang)
         ids = [self._save(job.caller, run) for run in runs]
         return ids[0], runs, png
