@@ -12,10 +12,11 @@ import torch
 from solver import Settings, solve
 
 from .config import Config
+from .cooldown import Cooldown
 from .render_pool import Renderer
 from .storage import RunStore
-from .tutor.service import Tutor
-from .work_pool import Cooldown, WorkPool
+from .tutor.tutor import Tutor
+from .work_pool import WorkPool
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +30,14 @@ def _worker_init() -> None:
 def build_tutor(config: Config) -> Tutor:
     """The Tutor with its store, pool and cooldown, as both Discord and the console use it."""
     store = RunStore(config.storage.path, config.storage.keep_runs_per_user)
-    pool = WorkPool(config.limits.workers, config.limits.queue, initializer=_worker_init)
+    pool = WorkPool(
+        config.limits.workers,
+        config.limits.queue,
+        cooldown=Cooldown(config.limits.cooldown_seconds),
+        initializer=_worker_init,
+    )
     renderer = Renderer(config.limits.render_processes)
-    return Tutor(config, store, pool, Cooldown(config.limits.cooldown_seconds), renderer)
+    return Tutor(config, store, pool, renderer)
 
 
 def close_tutor(tutor: Tutor) -> None:

@@ -25,8 +25,8 @@ from discord_standin import CallbackRecord, Message, StandIn
 
 from bot.discord_app.client import TutorClient
 from bot.storage import RunStore, StoredRun
+from bot.tutor.button_rows import step_buttons
 from bot.tutor.custom_ids import ButtonId, decode
-from bot.tutor.walk import step_buttons
 from solver import Run, Settings, solve
 
 SOLVE_LABELS = ["Explain step", "All iterations", "lr ×½", "lr ×2"]

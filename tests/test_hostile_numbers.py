@@ -22,14 +22,14 @@ from discord_standin.options import command_options
 from discord_standin.validation import message_errors
 
 from bot.config import Config, LimitsConfig, SolverConfig, StorageConfig
-from bot.discord_app.render import to_embed
+from bot.discord_app.to_discord import to_embed
 from bot.i18n import t
 from bot.runtime import build_tutor, close_tutor
 from bot.storage import RunStore
 from bot.tutor.caller import Caller
 from bot.tutor.errors import UserError
+from bot.tutor.export import iterations_csv
 from bot.tutor.layout import solve_reply
-from bot.tutor.walk import iterations_csv
 from solver import (
     Outcome,
     Settings,
@@ -220,12 +220,12 @@ def refusal(error: UserError) -> str:
 def test_the_tutor_refuses_nan_infinity_and_steps_past_the_maximum(
     tutor: Any, options: dict[str, Any], says: str
 ) -> None:
-    """check_solve with NaN, ±inf, lr ≤ 0, steps beyond config max_steps.
+    """admit_solve with NaN, ±inf, lr ≤ 0, steps beyond config max_steps.
 
     Holds: a UserError whose text says which setting is wrong; nothing is admitted.
     """
     with pytest.raises(UserError) as info:
-        tutor.check_solve(CALLER, **options)
+        tutor.admit_solve(CALLER, **options)
     assert says in refusal(info.value)
     assert tutor.pool.running + tutor.pool.pending == 0
 
@@ -245,12 +245,12 @@ def test_the_tutor_refuses_nan_infinity_and_steps_past_the_maximum(
 def test_the_tutor_refuses_hostile_compare_settings(
     tutor: Any, options: dict[str, Any], says: str
 ) -> None:
-    """check_compare with NaN, inf, overflowing and underflowing learning rates.
+    """admit_compare with NaN, inf, overflowing and underflowing learning rates.
 
     Holds: a UserError naming the bad value or setting.
     """
     with pytest.raises(UserError) as info:
-        tutor.check_compare(CALLER, **options)
+        tutor.admit_compare(CALLER, **options)
     assert says in refusal(info.value)
 
 
@@ -267,7 +267,7 @@ async def test_the_tutor_answers_hostile_numbers_with_a_stored_run(tutor: Any) -
         {"equation": "1/x", "x0": 0.0},
     ]
     for options in settings:
-        reply = await tutor.run_solve(tutor.check_solve(CALLER, **options))
+        reply = await tutor.run_solve(tutor.admit_solve(CALLER, **options))
         assert reply.image is not None and png_size(reply.image.data) == (1200, 500)
         assert reply.run_id is not None and tutor.store.get(reply.run_id) is not None
 

@@ -7,7 +7,7 @@ from solver import Explanation, Outcome, Run, hint_text, outcome_words
 from ..i18n import t
 from ..reply import Attachment, Field, Reply
 from ..text import clip, escape_markdown, number
-from .walk import solve_buttons
+from .button_rows import solve_buttons
 
 FIELD_LIMIT = 1024
 COLORS = {
