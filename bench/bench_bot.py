@@ -50,7 +50,7 @@ from discord_standin import InteractionHandle, StandIn  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from bot.storage import RunStore  # noqa: E402
-from solver import parse_equation, render_convergence, solve  # noqa: E402
+from solver import Settings, render_convergence, solve  # noqa: E402
 
 SOLVE = {"x0": 1, "lr": 0.01, "steps": 100}
 LIMITS = {"workers": 2, "queue": 16, "cooldown_seconds": 0}
@@ -135,7 +135,7 @@ class LoopWatch:
 
 def bare_run() -> bytes:
     """What a worker computes for the default /solve, without storage or Discord."""
-    return render_convergence(solve(parse_equation("x**2 - 2"), 1.0, 0.01, 100))
+    return render_convergence(solve(Settings(equation="x**2 - 2", x0=1.0, lr=0.01, steps=100)))
 
 
 def one_thread() -> None:
@@ -166,7 +166,7 @@ def breakdown(directory: Path, repeats: int = 10) -> dict[str, float]:
     try:
         for _ in range(repeats):
             start = time.perf_counter()
-            run = solve(parse_equation("x**2 - 2"), 1.0, 0.01, 100)
+            run = solve(Settings(equation="x**2 - 2", x0=1.0, lr=0.01, steps=100))
             solved = time.perf_counter()
             render_convergence(run)
             rendered = time.perf_counter()

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from solver import render_comparison, render_convergence, solve, solve_batch
+from solver import Settings, render_comparison, render_convergence, solve, solve_batch
 from solver._run import Run
 
 WARMUP = 5
@@ -70,8 +70,8 @@ def median_ms(render: Callable[[], bytes]) -> float:
 
 
 def main() -> None:
-    run = solve("x**2 - 2", x0=1.0, lr=0.01, steps=100)
-    runs = solve_batch("x**2 - 2", [1.0] * 4, [0.001, 0.01, 0.1, 0.5])
+    run = solve(Settings(equation="x**2 - 2", x0=1.0, lr=0.01, steps=100))
+    runs = solve_batch(Settings(equation="x**2 - 2"), [0.001, 0.01, 0.1, 0.5])
     naive = median_ms(lambda: naive_convergence(run))
     ours = median_ms(lambda: render_convergence(run))
     comparison = median_ms(lambda: render_comparison(runs))

@@ -11,11 +11,12 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import torch
 from torch import nn, optim
 
-from solver import parse_equation, solve, solve_batch
+from solver import Settings, solve, solve_batch
 
 STEPS = 1000
 REPEATS = 15
@@ -51,12 +52,12 @@ def paired_medians(
 def main() -> None:
     """Measure and print the table."""
     torch.set_num_threads(1)
-    equation = parse_equation("x**2 - 2")
-    bare, ours = paired_medians(article_loop, lambda: solve(equation, steps=STEPS))
+    settings = Settings(equation="x**2 - 2", steps=100)
+    bare, ours = paired_medians(article_loop, lambda: solve(replace(settings, steps=STEPS)))
     x0s = [1.0 + 0.01 * i for i in range(64)]
     lrs = [0.001 * (1 + i % 8) for i in range(64)]
     one, batch = paired_medians(
-        lambda: solve(equation, steps=100), lambda: solve_batch(equation, x0s, lrs, steps=100)
+        lambda: solve(settings), lambda: solve_batch(settings, lrs, x0s=x0s)
     )
     print("| benchmark | baseline | gd-tutor | ratio | goal |")
     print("|---|---|---|---|---|")

@@ -22,7 +22,7 @@ from .reply import Reply
 from .runtime import build_tutor, close_tutor
 from .tutor.caller import Caller
 from .tutor.errors import UserError
-from .tutor.service import Tutor
+from .tutor.tutor import Tutor
 
 log = logging.getLogger(__name__)
 CONSOLE_USER = Caller(user_id=1, channel_id=1, guild_id=None, locale="en-US")
@@ -114,7 +114,7 @@ class Console:
 
     async def _dispatch(self, name: str, options: dict[str, object]) -> Reply:
         if name == "solve":
-            return await self.tutor.run_solve(self.tutor.check_solve(CONSOLE_USER, **options))  # type: ignore[arg-type]
+            return await self.tutor.run_solve(self.tutor.admit_solve(CONSOLE_USER, **options))  # type: ignore[arg-type]
         if name == "explain":
             if "iteration" not in options:
                 raise ConsoleInputError("/explain needs iteration:K")
@@ -125,7 +125,7 @@ class Console:
         if name == "compare":
             if "lrs" not in options:
                 raise ConsoleInputError("/compare needs lrs:, e.g. /compare lrs:0.01 0.05 0.2")
-            return await self.tutor.run_compare(self.tutor.check_compare(CONSOLE_USER, **options))  # type: ignore[arg-type]
+            return await self.tutor.run_compare(self.tutor.admit_compare(CONSOLE_USER, **options))  # type: ignore[arg-type]
         return self.tutor.help(CONSOLE_USER.lang)
 
     def _print(self, reply: Reply) -> None:

@@ -9,13 +9,14 @@ import signal
 
 import torch
 
-from solver import solve
+from solver import Settings, solve
 
 from .config import Config
+from .cooldown import Cooldown
 from .render_pool import Renderer
 from .storage import RunStore
-from .tutor.service import Tutor
-from .work_pool import Cooldown, WorkPool
+from .tutor.tutor import Tutor
+from .work_pool import WorkPool
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +30,14 @@ def _worker_init() -> None:
 def build_tutor(config: Config) -> Tutor:
     """The Tutor with its store, pool and cooldown, as both Discord and the console use it."""
     store = RunStore(config.storage.path, config.storage.keep_runs_per_user)
-    pool = WorkPool(config.limits.workers, config.limits.queue, initializer=_worker_init)
+    pool = WorkPool(
+        config.limits.workers,
+        config.limits.queue,
+        cooldown=Cooldown(config.limits.cooldown_seconds),
+        initializer=_worker_init,
+    )
     renderer = Renderer(config.limits.render_processes)
-    return Tutor(config, store, pool, Cooldown(config.limits.cooldown_seconds), renderer)
+    return Tutor(config, store, pool, renderer)
 
 
 def close_tutor(tutor: Tutor) -> None:
@@ -45,7 +51,7 @@ def close_tutor(tutor: Tutor) -> None:
 def _warm_up(renderer: Renderer) -> None:
     # The first solve and figure import and build lazily (about a second, and the drawing
     # processes start); pay it before the first student does.
-    renderer.convergence(solve(steps=2), "en")
+    renderer.convergence(solve(Settings(steps=2)), "en")
 
 
 async def prepare(tutor: Tutor) -> None:

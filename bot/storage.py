@@ -102,7 +102,7 @@ class RunStore:
         # NaN and Infinity (diverged runs) are written as bare words that json reads back too.
         blob = json.dumps(run.to_dict(), separators=(",", ":"))
         row: tuple[object, ...] = (user_id, guild_id, channel_id, locale, self._clock())
-        row += (s.equation, s.x0, s.lr, s.steps, s.optimizer, s.dtype, run.outcome.value, blob)
+        row += (s.equation, s.x0, s.lr, s.steps, s.optimizer, s.precision, run.outcome.value, blob)
         with self._lock, self._db:
             cursor = self._db.execute(
                 "INSERT INTO runs (user_id, guild_id, channel_id, locale, created_at, equation,"

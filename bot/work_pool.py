@@ -1,7 +1,9 @@
 """Bounded background work: a fixed set of worker threads, a short queue, per-user cooldowns.
 
-The event loop only waits: CPU work (torch, matplotlib) goes through `WorkPool.run`, which
-refuses new work with `Busy` instead of letting the queue grow without limit.
+The event loop only waits: CPU work (torch, matplotlib) goes through the pool, which refuses
+new work with `Busy` instead of letting the queue grow without limit. Admission is one
+`Reservation`: `reserve` checks the queue and the user's cooldown and holds a slot until the
+job runs in it, is released, or was never used within `hold_seconds`.
 """
 
 from __future__ import annotations
@@ -13,12 +15,24 @@ from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
+from .cooldown import Cooldown
+
+__all__ = ["Busy", "Cooldown", "CoolingDown", "JobExited", "Reservation", "WorkPool"]
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
 class Busy(Exception):
     """Every worker is running and the queue is full; try again later."""
+
+
+class CoolingDown(Exception):
+    """The user ran something less than the cooldown ago; `seconds` is the wait left."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"wait {seconds:.1f} s")
+        self.seconds = seconds
 
 
 class JobExited(RuntimeError):
@@ -36,17 +50,30 @@ class WorkPool:
     """
 
     def __init__(
-        self, workers: int, queue: int, *, initializer: Callable[[], object] | None = None
+        self,
+        workers: int,
+        queue: int,
+        *,
+        cooldown: Cooldown | None = None,
+        hold_seconds: float = 10.0,
+        initializer: Callable[[], object] | None = None,
     ) -> None:
-        """Start an empty pool; threads are created as work arrives."""
+        """Start an empty pool; threads are created as work arrives.
+
+        `cooldown` paces each user's reservations; a reservation not used within
+        `hold_seconds` gives its slot back (its interaction failed on the way).
+        """
         if workers < 1 or queue < 0:
             raise ValueError("need workers >= 1 and queue >= 0")
         self.workers = workers
         self.queue = queue
+        self.cooldown = cooldown if cooldown is not None else Cooldown(0)
+        self.hold_seconds = hold_seconds
         self._initializer = initializer
         self._lock = threading.Lock()
-        self._admitted = 0  # running + waiting
+        self._admitted = 0  # reserved + running + waiting
         self._running = 0
+        self._held: dict[Reservation, float] = {}  # unused reservation -> when it lapses
         self._closed = False
         self._executor = self._new_executor()
 
@@ -58,15 +85,46 @@ class WorkPool:
 
     @property
     def pending(self) -> int:
-        """Jobs accepted but still waiting for a worker."""
+        """Jobs admitted but not running: reserved, or waiting for a worker."""
         with self._lock:
+            self._lapse(time.monotonic())
             return self._admitted - self._running
 
     @property
-    def full(self) -> bool:
-        """True when `run` would raise Busy now (a cheap check before deferring a reply)."""
+    def reserved(self) -> int:
+        """Reservations holding a slot for a job not yet handed to the pool."""
         with self._lock:
+            self._lapse(time.monotonic())
+            return len(self._held)
+
+    @property
+    def full(self) -> bool:
+        """True when `reserve` and `run` would raise Busy now."""
+        with self._lock:
+            self._lapse(time.monotonic())
             return self._admitted >= self.workers + self.queue
+
+    def reserve(self, user_id: int | None = None) -> Reservation:
+        """Hold a slot for one job of `user_id` (None: no cooldown applies).
+
+        Raises Busy when `workers + queue` slots are taken, then CoolingDown when the user
+        must still wait; a refused reservation spends no cooldown and holds nothing.
+        """
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the work pool is shut down")
+            now = time.monotonic()
+            self._lapse(now)
+            if self._admitted >= self.workers + self.queue:
+                raise Busy(f"{self._running} running, {self._admitted - self._running} waiting")
+            if user_id is not None:
+                wait = self.cooldown.check(user_id)
+                if wait > 0:
+                    raise CoolingDown(wait)
+            self._admitted += 1
+            reservation = Reservation(self)
+            self._held[reservation] = now + self.hold_seconds
+            return reservation
 
     async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `fn(*args, **kwargs)` in a worker and return its result.
@@ -76,14 +134,36 @@ class WorkPool:
         If the awaiting task is cancelled, a job that has not started is dropped; a started one
         finishes and holds its slot until then.
         """
+        return await self.reserve().run(fn, *args, **kwargs)
+
+    def _claim(self, reservation: Reservation) -> None:
+        # A held reservation's slot becomes its job's; a lapsed or released one needs a new slot.
         with self._lock:
+            if self._held.pop(reservation, None) is not None:
+                return
             if self._closed:
                 raise RuntimeError("the work pool is shut down")
             if self._admitted >= self.workers + self.queue:
                 raise Busy(f"{self._running} running, {self._admitted - self._running} waiting")
             self._admitted += 1
+
+    def _release(self, reservation: Reservation) -> None:
+        with self._lock:
+            if self._held.pop(reservation, None) is not None:
+                self._admitted -= 1
+
+    def _lapse(self, now: float) -> None:
+        # Called with the lock held. Holds are made in time order, so lapsed ones come first.
+        while self._held:
+            reservation, until = next(iter(self._held.items()))
+            if until > now:
+                break
+            del self._held[reservation]
+            self._admitted -= 1
+
+    async def _run_in_slot(self, job: Callable[[], T]) -> T:
         try:
-            future = self._submit(lambda: fn(*args, **kwargs))
+            future = self._submit(job)
         except BaseException:
             with self._lock:
                 self._admitted -= 1
@@ -139,40 +219,30 @@ class WorkPool:
         )
 
 
-class Cooldown:
-    """Per-user rate limit: one use every `seconds`; 0 turns it off."""
+class Reservation:
+    """One slot held in a WorkPool for one job: run it there once, or release it.
 
-    def __init__(self, seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
-        """`clock` is monotonic seconds; tests pass a fake one."""
-        if seconds < 0:
-            raise ValueError("cooldown seconds must be >= 0")
-        self.seconds = seconds
-        self._clock = clock
-        self._last: dict[int, float] = {}  # user -> time of last use, oldest first
-        self._lock = threading.Lock()
+    Made by `WorkPool.reserve`. Unused, it gives its slot back after the pool's
+    `hold_seconds`; `release` gives it back at once and does nothing once the job ran.
+    """
 
-    def check(self, user_id: int) -> float:
-        """Seconds the user must still wait; 0.0 means allowed, and this use is recorded."""
-        if self.seconds == 0:
-            return 0.0
-        with self._lock:
-            now = self._clock()
-            self._forget(now)
-            last = self._last.get(user_id)
-            if last is not None:
-                return self.seconds - (now - last)
-            self._last[user_id] = now
-            return 0.0
+    def __init__(self, pool: WorkPool) -> None:
+        """Only `WorkPool.reserve` makes these."""
+        self._pool = pool
+        self._used = False
 
-    def __len__(self) -> int:
-        """Users remembered; those whose cooldown is over are dropped at the next `check`."""
-        return len(self._last)
+    async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run `fn(*args, **kwargs)` in the held slot (as `WorkPool.run` does otherwise).
 
-    def _forget(self, now: float) -> None:
-        # Insertion order is time order (expired users are removed before being re-added),
-        # so expired entries are always at the front.
-        while self._last:
-            user, last = next(iter(self._last.items()))
-            if now - last < self.seconds:
-                break
-            del self._last[user]
+        A reservation that lapsed asks the pool for a new slot, so this may raise Busy.
+        """
+        if self._used:
+            raise RuntimeError("a reservation runs one job")
+        self._used = True
+        self._pool._claim(self)
+        return await self._pool._run_in_slot(lambda: fn(*args, **kwargs))
+
+    def release(self) -> None:
+        """Give the slot back if no job took it; safe to call more than once."""
+        self._used = True
+        self._pool._release(self)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from solver import render_comparison, render_convergence, solve, solve_batch
+from solver import Settings, render_comparison, render_convergence, solve, solve_batch
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -15,9 +15,9 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 def main() -> None:
     """Render the default run and the /compare example exactly as the bot sends them."""
     DOCS.mkdir(exist_ok=True)
-    (DOCS / "solve-default.png").write_bytes(render_convergence(solve()))
+    (DOCS / "solve-default.png").write_bytes(render_convergence(solve(Settings())))
     lrs = [0.001, 0.01, 0.05, 0.2]
-    runs = solve_batch("x**2 - 2", [1.0] * len(lrs), lrs)
+    runs = solve_batch(Settings(equation="x**2 - 2"), lrs)
     (DOCS / "compare-default.png").write_bytes(render_comparison(runs))
     print(f"wrote {DOCS / 'solve-default.png'} and {DOCS / 'compare-default.png'}")
 

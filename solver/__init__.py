@@ -4,28 +4,30 @@ Never imports discord. Everything the bot shows comes from here.
 """
 
 from ._explain import Explanation, IterationOutOfRange, Section, explain
-from ._loop import (
-    MAX_BATCH,
-    MAX_STEPS,
-    Progress,
-    SettingsError,
-    check_settings,
-    solve,
-    solve_batch,
-)
+from ._loop import MAX_BATCH, Progress, solve, solve_batch
 from ._numbers import article_number, typed_number
 from ._outcome_text import hint_text, outcome_words
-from ._run import DTYPES, OPTIMIZERS, Hint, Iteration, Outcome, Run, Settings
+from ._run import (
+    MAX_STEPS,
+    OPTIMIZERS,
+    PRECISIONS,
+    Hint,
+    Iteration,
+    Outcome,
+    Run,
+    Settings,
+    SettingsError,
+)
 from .equation import MESSAGES as EQUATION_MESSAGES
 from .equation import Equation, EquationError, parse_equation
 from .plots import render_comparison, render_convergence
 
 __all__ = [
-    "DTYPES",
     "EQUATION_MESSAGES",
     "MAX_BATCH",
     "MAX_STEPS",
     "OPTIMIZERS",
+    "PRECISIONS",
     "Equation",
     "EquationError",
     "Explanation",
@@ -39,7 +41,6 @@ __all__ = [
     "Settings",
     "SettingsError",
     "article_number",
-    "check_settings",
     "explain",
     "hint_text",
     "outcome_words",

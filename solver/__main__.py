@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import (
-    DTYPES,
     OPTIMIZERS,
+    PRECISIONS,
     EquationError,
     IterationOutOfRange,
     Run,
+    Settings,
     SettingsError,
     explain,
     hint_text,
@@ -36,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
     parser.add_argument("--steps", type=int, default=100, help="iterations (default 100)")
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd")
-    parser.add_argument("--dtype", choices=DTYPES, default="float32")
+    parser.add_argument(
+        "--precision", "--dtype", choices=PRECISIONS, default="float32", help="float32 or float64"
+    )
     parser.add_argument("--json", action="store_true", help="print the run as JSON")
     parser.add_argument("--explain", type=int, metavar="K", help="explain iteration K")
     parser.add_argument("--lang", choices=("en", "ja"), default="en", help="language of --explain")
@@ -77,7 +80,15 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status (2 for bad input, with one line on stderr)."""
     args = _parser().parse_args(argv)
     try:
-        run = solve(args.equation, args.x0, args.lr, args.steps, args.optimizer, args.dtype)
+        settings = Settings(
+            equation=args.equation,
+            x0=args.x0,
+            lr=args.lr,
+            steps=args.steps,
+            optimizer=args.optimizer,
+            precision=args.precision,
+        )
+        run = solve(settings)
         if args.explain is not None:
             print(explain(run, args.explain, args.lang).text())
         elif args.json:

@@ -74,7 +74,7 @@ class Explanation:
 def _update_lines(run: Run, k: int, t: dict[str, str]) -> tuple[list[str], float]:
     # The update redone with torch's own ops in the run's dtype, so every digit shown is
     # the one optimizer.step() computed.
-    dtype = getattr(torch, run.settings.dtype)
+    dtype = getattr(torch, run.settings.precision)
 
     def tensor(value: float) -> torch.Tensor:
         return torch.tensor(value, dtype=dtype)
@@ -135,11 +135,11 @@ def explain(run: Run, k: int, lang: str = "en") -> Explanation:
     t = TEXTS["ja" if lang == "ja" else "en"]
     eq = parse_equation(run.settings.equation)
     it = run.iterations[k]
-    dtype = getattr(torch, run.settings.dtype)
+    dtype = getattr(torch, run.settings.precision)
     dl_dy_t = 2 * (torch.tensor(it.y, dtype=dtype) - 0)
     dy_dx_t = torch.tensor(eq.slope(it.x), dtype=dtype)
     dl_dy, dy_dx, chain = dl_dy_t.item(), dy_dx_t.item(), (dl_dy_t * dy_dx_t).item()
-    tol = 1e-4 if run.settings.dtype == "float32" else 1e-10
+    tol = 1e-4 if run.settings.precision == "float32" else 1e-10
     agrees = math.isclose(chain, it.grad, rel_tol=tol, abs_tol=tol)
 
     sections = [

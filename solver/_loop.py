@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import torch
 from torch import nn
 
 from ._batch_optim import make_batch_optimizer, make_optimizer
 from ._outcome import HUGE_LOSS, HUGE_X, classify_trouble, finish_run
-from ._run import DTYPES, OPTIMIZERS, Iteration, Outcome, Run, Settings
-from .equation import Equation, parse_equation
+from ._run import Iteration, Outcome, Run, Settings, SettingsError
+from .equation import parse_equation
 
-MAX_STEPS = 100_000
 MAX_BATCH = 64
-
-
-class SettingsError(ValueError):
-    """A run setting outside what the solver accepts; `code` and `params` name it for translation."""
-
-    def __init__(self, code: str, message: str, **params: object) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = params
 
 
 @dataclass
@@ -35,26 +26,6 @@ class Progress:
     k: int = 0
     x: float = math.nan
     loss: float = math.nan
-
-
-def check_settings(settings: Settings) -> None:
-    """Raise SettingsError when a setting cannot make a meaningful run."""
-    if not math.isfinite(settings.x0):
-        raise SettingsError("x0_not_finite", f"x0 must be a finite number, got {settings.x0}")
-    if not math.isfinite(settings.lr) or settings.lr <= 0:
-        raise SettingsError("lr_not_positive", f"lr must be a positive number, got {settings.lr}")
-    if not 1 <= settings.steps <= MAX_STEPS:
-        raise SettingsError(
-            "steps_out_of_range",
-            f"steps must be between 1 and {MAX_STEPS}, got {settings.steps}",
-            max=MAX_STEPS,
-        )
-    if settings.optimizer not in OPTIMIZERS:
-        raise SettingsError(
-            "unknown_optimizer", f"optimizer must be one of {', '.join(OPTIMIZERS)}"
-        )
-    if settings.dtype not in DTYPES:
-        raise SettingsError("unknown_dtype", f"dtype must be one of {', '.join(DTYPES)}")
 
 
 def _state_columns(optimizer: torch.optim.Optimizer, x: torch.Tensor) -> dict[str, list[float]]:
@@ -76,30 +47,22 @@ def _looks_fine(x: float, y: float, loss: float, grad: float) -> bool:
 
 
 def solve(
-    equation: str | Equation = "x**2 - 2",
-    x0: float = 1.0,
-    lr: float = 0.01,
-    steps: int = 100,
-    optimizer: str = "sgd",
-    dtype: str = "float32",
-    *,
-    max_seconds: float | None = None,
-    progress: Progress | None = None,
+    settings: Settings, *, max_seconds: float | None = None, progress: Progress | None = None
 ) -> Run:
     """Run gradient descent on f(x) = 0 exactly as the article does, with torch.optim.
 
     Each iteration records x, y, the loss and dL/dx before the step. The run takes
     all its steps unless x diverges or leaves f's domain, or `max_seconds` passes.
+    Raises EquationError when `settings.equation` does not parse.
     """
-    eq = equation if isinstance(equation, Equation) else parse_equation(equation)
-    settings = Settings(eq.text, float(x0), float(lr), int(steps), optimizer, dtype)
-    check_settings(settings)
+    eq = parse_equation(settings.equation)
+    optimizer = settings.optimizer
     started = time.monotonic()
     deadline = started + max_seconds if max_seconds is not None else math.inf
     progress = progress if progress is not None else Progress()
     progress.steps = settings.steps
 
-    torch_dtype = getattr(torch, dtype)
+    torch_dtype = getattr(torch, settings.precision)
     x = torch.tensor([settings.x0], dtype=torch_dtype, requires_grad=True)
     target = torch.tensor([0.0], dtype=torch_dtype)
     loss_fn = nn.MSELoss()
@@ -134,38 +97,33 @@ def solve(
 
 
 def solve_batch(
-    equation: str | Equation,
-    x0s: list[float],
-    lrs: list[float],
-    steps: int = 100,
-    optimizer: str = "sgd",
-    dtype: str = "float32",
+    settings: Settings,
+    lrs: Sequence[float],
     *,
+    x0s: Sequence[float] | None = None,
     max_seconds: float | None = None,
     progress: Progress | None = None,
 ) -> list[Run]:
-    """Run many (x0, lr) settings as one batched tensor through the same loop.
+    """Run `settings` at every learning rate in `lrs` as one batched tensor through one loop.
 
-    Row i gives the same iterations as `solve(equation, x0s[i], lrs[i], ...)`. A row
-    that diverges stops being recorded while the others go on.
+    Row i is `settings` with lr = lrs[i] (and x0 = x0s[i] when given) and gives the same
+    iterations as `solve` of those settings. A row that diverges stops being recorded while
+    the others go on.
     """
-    eq = equation if isinstance(equation, Equation) else parse_equation(equation)
-    if len(x0s) != len(lrs) or not 1 <= len(x0s) <= MAX_BATCH:
+    eq = parse_equation(settings.equation)
+    starts = [settings.x0] * len(lrs) if x0s is None else list(x0s)
+    if len(starts) != len(lrs) or not 1 <= len(lrs) <= MAX_BATCH:
         raise SettingsError(
             "batch_size", f"give 1 to {MAX_BATCH} settings, x0s and lrs alike", max=MAX_BATCH
         )
-    all_settings = [
-        Settings(eq.text, float(a), float(b), int(steps), optimizer, dtype)
-        for a, b in zip(x0s, lrs, strict=True)
-    ]
-    for settings in all_settings:
-        check_settings(settings)
+    all_settings = [replace(settings, x0=x0, lr=lr) for x0, lr in zip(starts, lrs, strict=True)]
+    steps, optimizer = settings.steps, settings.optimizer
     started = time.monotonic()
     deadline = started + max_seconds if max_seconds is not None else math.inf
     progress = progress if progress is not None else Progress()
     progress.steps = steps
 
-    torch_dtype = getattr(torch, dtype)
+    torch_dtype = getattr(torch, settings.precision)
     n = len(all_settings)
     x = torch.tensor([s.x0 for s in all_settings], dtype=torch_dtype, requires_grad=True)
     lr_t = torch.tensor([s.lr for s in all_settings], dtype=torch.float64).to(torch_dtype)

@@ -56,7 +56,7 @@ def decide_outcome(
     settings: Settings, iterations: list[Iteration], final_x: float, root: float | None
 ) -> Outcome:
     """CONVERGED, STUCK or STILL_MOVING for a run that took all its steps."""
-    eps = float(torch.finfo(getattr(torch, settings.dtype)).eps)
+    eps = float(torch.finfo(getattr(torch, settings.precision)).eps)
     error = math.inf if root is None else abs(final_x - root)
     scale = 1.0 if root is None else max(1.0, abs(root))
     near_root = error <= math.sqrt(eps) * scale

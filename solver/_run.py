@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
-DTYPES = ("float32", "float64")
+PRECISIONS = ("float32", "float64")
 MOMENTUM = 0.9
 ADAM_BETAS = (0.9, 0.999)  # torch.optim.Adam's defaults, written where every user reads them
 ADAM_EPS = 1e-8
+MAX_STEPS = 100_000
+
+
+class SettingsError(ValueError):
+    """A run setting outside what the solver accepts; `code` and `params` name it for translation."""
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class Outcome(enum.StrEnum):
@@ -27,14 +38,50 @@ class Outcome(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Settings:
-    """What a run was asked to do. `equation` is the text the user typed."""
+    """What a run was asked to do, checked once when it is made. `equation` is the user's text.
+
+    Raises SettingsError when a setting cannot make a meaningful run; `precision` names the
+    torch dtype the run computes in.
+    """
 
     equation: str = "x**2 - 2"
     x0: float = 1.0
     lr: float = 0.01
     steps: int = 100
     optimizer: str = "sgd"
-    dtype: str = "float32"
+    precision: str = "float32"
+
+    def __post_init__(self) -> None:
+        # Frozen, so the numbers are normalised through object.__setattr__, once.
+        object.__setattr__(self, "x0", float(self.x0))
+        object.__setattr__(self, "lr", float(self.lr))
+        object.__setattr__(self, "steps", int(self.steps))
+        if not math.isfinite(self.x0):
+            raise SettingsError("x0_not_finite", f"x0 must be a finite number, got {self.x0}")
+        if not math.isfinite(self.lr) or self.lr <= 0:
+            raise SettingsError("lr_not_positive", f"lr must be a positive number, got {self.lr}")
+        if not 1 <= self.steps <= MAX_STEPS:
+            raise SettingsError(
+                "steps_out_of_range",
+                f"steps must be between 1 and {MAX_STEPS}, got {self.steps}",
+                max=MAX_STEPS,
+            )
+        if self.optimizer not in OPTIMIZERS:
+            raise SettingsError(
+                "unknown_optimizer", f"optimizer must be one of {', '.join(OPTIMIZERS)}"
+            )
+        if self.precision not in PRECISIONS:
+            raise SettingsError(
+                "unknown_precision", f"precision must be one of {', '.join(PRECISIONS)}"
+            )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Settings:
+        """Settings as `asdict` wrote them; rows stored before the rename say "dtype"."""
+        fields = dict(data)
+        if "dtype" in fields:
+            fields["precision"] = fields.pop("dtype")
+        return cls(**fields)
 
 
 class Iteration(NamedTuple):
@@ -119,7 +166,7 @@ class Run:
         """Rebuild a Run written by `to_dict`."""
         hint = data.get("hint")
         return cls(
-            settings=Settings(**data["settings"]),
+            settings=Settings.from_dict(data["settings"]),
             iterations=[Iteration(**it) for it in data["iterations"]],
             final_x=data["final_x"],
             outcome=Outcome(data["outcome"]),

@@ -25,9 +25,9 @@ from discord_standin import CallbackRecord, Message, StandIn
 
 from bot.discord_app.client import TutorClient
 from bot.storage import RunStore, StoredRun
+from bot.tutor.button_rows import step_buttons
 from bot.tutor.custom_ids import ButtonId, decode
-from bot.tutor.walk import step_buttons
-from solver import Run, solve
+from solver import Run, Settings, solve
 
 SOLVE_LABELS = ["Explain step", "All iterations", "lr ×½", "lr ×2"]
 NAV_LABELS = ["⏮", "◀", "▶", "⏭"]
@@ -102,7 +102,7 @@ async def test_explain_step_opens_a_private_walk_through_edited_in_place(
         await real_setup(self)
 
     monkeypatch.setattr(TutorClient, "setup_hook", setup_hook)
-    expected = solve("x**2 - 2", 1.0, 0.01, 100)
+    expected = solve(Settings(equation="x**2 - 2", x0=1.0, lr=0.01, steps=100))
     async with bot_in_process(standin, write_config(tmp_path, standin)):
         answer = await wait_answer(await standin.invoke_command("solve", {}))
         assert button_labels(answer) == SOLVE_LABELS and disabled(answer) == []
@@ -203,12 +203,14 @@ async def test_all_iterations_sends_the_clicker_every_iteration_at_full_precisio
             record = stored(tmp_path, run_id)
             assert record is not None
             fresh = solve(
-                "x**2 - 2",
-                1.0,
-                options.get("lr", 0.01),
-                options.get("steps", 100),
-                options.get("optimizer", "sgd"),
-                options.get("precision", "float32"),
+                Settings(
+                    equation="x**2 - 2",
+                    x0=1.0,
+                    lr=options.get("lr", 0.01),
+                    steps=options.get("steps", 100),
+                    optimizer=options.get("optimizer", "sgd"),
+                    precision=options.get("precision", "float32"),
+                )
             )
             for run in (record.run, fresh):
                 assert len(rows) == len(run.iterations)
@@ -231,7 +233,7 @@ async def test_lr_buttons_rerun_as_the_clickers_public_run_with_its_own_buttons(
         assert callback.type == 5 and not callback.ephemeral
         assert half.id != answer.id and not half.ephemeral
         text = embed_text(half)
-        slower = solve("x**2 - 2", 1.0, 0.005, 100)
+        slower = solve(Settings(equation="x**2 - 2", x0=1.0, lr=0.005, steps=100))
         assert "lr = 0.005 · steps = 100" in text and "run #2" in text
         for line in slower.lines()[:3] + slower.lines()[-2:]:
             assert line in text

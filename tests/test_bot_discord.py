@@ -17,7 +17,7 @@ from bot_harness import (
 )
 from discord_standin import StandIn
 
-import bot.tutor.service as service
+import bot.tutor.solve as solve_feature
 from bot.render_pool import Renderer
 
 FIRST_LINES = (
@@ -129,13 +129,13 @@ async def test_japanese_locale_gets_japanese_replies(standin: StandIn, tmp_path,
 
 async def test_full_queue_answers_busy_at_once(standin: StandIn, tmp_path, monkeypatch):
     gate = threading.Event()
-    real_solve = service.solve
+    real_solve = solve_feature.solve
 
     def held_solve(*args, **kwargs):
         gate.wait(30)
         return real_solve(*args, **kwargs)
 
-    monkeypatch.setattr(service, "solve", held_solve)
+    monkeypatch.setattr(solve_feature, "solve", held_solve)
     config = write_config(tmp_path, standin, limits={"workers": 1, "queue": 1})
     async with bot_in_process(standin, config):
         first = await standin.invoke_command("solve", {})
@@ -208,8 +208,10 @@ async def test_gateway_drop_then_resume_and_the_reply_still_arrives(
     standin: StandIn, tmp_path, monkeypatch
 ):
     gate = threading.Event()
-    real_solve = service.solve
-    monkeypatch.setattr(service, "solve", lambda *a, **k: (gate.wait(30), real_solve(*a, **k))[1])
+    real_solve = solve_feature.solve
+    monkeypatch.setattr(
+        solve_feature, "solve", lambda *a, **k: (gate.wait(30), real_solve(*a, **k))[1]
+    )
     async with bot_in_process(standin, write_config(tmp_path, standin)):
         handle = await standin.invoke_command("solve", {})
         await handle.wait_callback()

@@ -15,7 +15,7 @@ from bot_harness import ROOT, png_size
 
 from bot.config import load_config
 from bot.console import ConsoleInputError, parse_line, plain, run_console
-from bot.tutor.service import Tutor
+from bot.tutor.tutor import Tutor
 
 ARTICLE = (
     "0: x=1.0000000, y=-1.0000000, dL/dx=-4.0000000",

@@ -22,7 +22,7 @@ from bot_harness import bot_in_process, embed_text, wait_answer, write_config
 from discord_standin import InteractionHandle, Message, StandIn, running_bot
 
 import bot.runtime as runtime
-import bot.tutor.service as service
+import bot.tutor.solve as solve_feature
 from bot.render_pool import Renderer
 from bot.work_pool import JobExited, WorkPool
 
@@ -65,7 +65,7 @@ async def test_a_worker_dying_mid_run_answers_an_error_and_the_next_run_works(
     started = threading.Event()
     async with bot_in_process(standin, write_config(tmp_path, standin)) as task:
         with monkeypatch.context() as patch:
-            patch.setattr(service, "solve", dies_mid_run(error, started))
+            patch.setattr(solve_feature, "solve", dies_mid_run(error, started))
             failed = await wait_answer(await standin.invoke_command("solve", {}), timeout=30)
         assert started.is_set()
         assert FAILED in embed_text(failed)
@@ -94,7 +94,7 @@ async def test_a_worker_thread_that_dies_at_start_is_replaced(
     a new executor, and the next /solve is answered with the article's result.
     """
     real_init = runtime._worker_init
-    real_solve = service.solve
+    real_solve = solve_feature.solve
     armed, gate = threading.Event(), threading.Event()
     failures: list[str] = []
 
@@ -109,7 +109,7 @@ async def test_a_worker_thread_that_dies_at_start_is_replaced(
         return real_solve(*args, **kwargs)
 
     monkeypatch.setattr(runtime, "_worker_init", init_fails_once)
-    monkeypatch.setattr(service, "solve", held_solve)
+    monkeypatch.setattr(solve_feature, "solve", held_solve)
     async with bot_in_process(standin, write_config(tmp_path, standin)):
         armed.set()
         held = await standin.invoke_command("solve", {})

@@ -22,16 +22,17 @@ from discord_standin.options import command_options
 from discord_standin.validation import message_errors
 
 from bot.config import Config, LimitsConfig, SolverConfig, StorageConfig
-from bot.discord_app.render import to_embed
+from bot.discord_app.to_discord import to_embed
 from bot.i18n import t
 from bot.runtime import build_tutor, close_tutor
 from bot.storage import RunStore
 from bot.tutor.caller import Caller
 from bot.tutor.errors import UserError
+from bot.tutor.export import iterations_csv
 from bot.tutor.layout import solve_reply
-from bot.tutor.walk import iterations_csv
 from solver import (
     Outcome,
+    Settings,
     SettingsError,
     explain,
     parse_equation,
@@ -114,7 +115,12 @@ def test_hostile_settings_end_cleanly_with_a_picture_and_survive_storage(
     fits Discord's limits, the run reads back from SQLite, /explain and the CSV work on it.
     """
     equation, x0, lr, steps, optimizer, dtype, honest = case
-    run = solve(equation, x0, lr, steps, optimizer, dtype, max_seconds=SolverConfig().max_seconds)
+    run = solve(
+        Settings(
+            equation=equation, x0=x0, lr=lr, steps=steps, optimizer=optimizer, precision=dtype
+        ),
+        max_seconds=SolverConfig().max_seconds,
+    )
     assert run.outcome in honest, (run.outcome, run.iterations[:3], run.final_x)
     assert run.iterations and len(run.iterations) <= steps
     png = drawer.submit(render_convergence, run).result()
@@ -143,17 +149,17 @@ def test_nan_and_infinity_are_refused_by_the_solver_with_a_code() -> None:
     """
     for x0 in (math.nan, math.inf, -math.inf):
         with pytest.raises(SettingsError) as info:
-            solve(x0=x0)
+            solve(Settings(x0=x0))
         assert info.value.code == "x0_not_finite"
     for lr in (math.nan, math.inf, -math.inf, 0.0, -0.0, -1.0, -5e-324):
         with pytest.raises(SettingsError) as info:
-            solve(lr=lr)
+            solve(Settings(lr=lr))
         assert info.value.code == "lr_not_positive"
         with pytest.raises(SettingsError):
-            solve_batch("x**2 - 2", [1.0, 1.0], [0.1, lr])
+            solve_batch(Settings(equation="x**2 - 2"), [0.1, lr])
     for steps in (0, -1, 100_001):
         with pytest.raises(SettingsError) as info:
-            solve(steps=steps)
+            solve(Settings(steps=steps))
         assert info.value.code == "steps_out_of_range"
 
 
@@ -165,10 +171,12 @@ def test_a_batch_of_hostile_learning_rates_draws_one_comparison(
     Holds: each row ends on its own honest outcome and the comparison PNG decodes.
     """
     lrs = [5e-324, 1e-300, 0.01, 1e30, 1e308]
-    runs = solve_batch("x**2 - 2", [1.0] * len(lrs), lrs, 200, dtype="float64")
+    runs = solve_batch(Settings(equation="x**2 - 2", steps=200, precision="float64"), lrs)
     assert [r.outcome for r in runs] == [M, M, C, D, D]
     assert png_size(drawer.submit(render_comparison, runs).result()) == (1200, 500)
-    poles = solve_batch("1/x", [0.0, 1e-300, 1e308], [0.1, 0.1, 1e308], MAX_STEPS)
+    poles = solve_batch(
+        Settings(equation="1/x", steps=MAX_STEPS), [0.1, 0.1, 1e308], x0s=[0.0, 1e-300, 1e308]
+    )
     assert poles[0].outcome is DOM
     assert png_size(drawer.submit(render_comparison, poles).result()) == (1200, 500)
     record_figure("outcomes", ", ".join(r.outcome.value for r in runs + poles))
@@ -212,12 +220,12 @@ def refusal(error: UserError) -> str:
 def test_the_tutor_refuses_nan_infinity_and_steps_past_the_maximum(
     tutor: Any, options: dict[str, Any], says: str
 ) -> None:
-    """check_solve with NaN, ±inf, lr ≤ 0, steps beyond config max_steps.
+    """admit_solve with NaN, ±inf, lr ≤ 0, steps beyond config max_steps.
 
     Holds: a UserError whose text says which setting is wrong; nothing is admitted.
     """
     with pytest.raises(UserError) as info:
-        tutor.check_solve(CALLER, **options)
+        tutor.admit_solve(CALLER, **options)
     assert says in refusal(info.value)
     assert tutor.pool.running + tutor.pool.pending == 0
 
@@ -237,12 +245,12 @@ def test_the_tutor_refuses_nan_infinity_and_steps_past_the_maximum(
 def test_the_tutor_refuses_hostile_compare_settings(
     tutor: Any, options: dict[str, Any], says: str
 ) -> None:
-    """check_compare with NaN, inf, overflowing and underflowing learning rates.
+    """admit_compare with NaN, inf, overflowing and underflowing learning rates.
 
     Holds: a UserError naming the bad value or setting.
     """
     with pytest.raises(UserError) as info:
-        tutor.check_compare(CALLER, **options)
+        tutor.admit_compare(CALLER, **options)
     assert says in refusal(info.value)
 
 
@@ -259,7 +267,7 @@ async def test_the_tutor_answers_hostile_numbers_with_a_stored_run(tutor: Any) -
         {"equation": "1/x", "x0": 0.0},
     ]
     for options in settings:
-        reply = await tutor.run_solve(tutor.check_solve(CALLER, **options))
+        reply = await tutor.run_solve(tutor.admit_solve(CALLER, **options))
         assert reply.image is not None and png_size(reply.image.data) == (1200, 500)
         assert reply.run_id is not None and tutor.store.get(reply.run_id) is not None
 

@@ -17,8 +17,8 @@ from bot_harness import bot_in_process, embed_text, wait_answer, write_config
 from discord_standin import InteractionHandle, Message, StandIn
 
 import bot.runtime as runtime
-import bot.tutor.service as service
-from bot.tutor.service import Tutor
+import bot.tutor.solve as solve_feature
+from bot.tutor.tutor import Tutor
 
 BURST = 200
 WORKERS, QUEUE = 2, 16
@@ -231,13 +231,13 @@ async def test_with_every_worker_held_exactly_workers_plus_queue_are_admitted(
     busy at once and ephemerally, and once released every admitted run is answered.
     """
     gate = threading.Event()
-    real_solve = service.solve
+    real_solve = solve_feature.solve
 
     def held_solve(*args: Any, **kwargs: Any) -> Any:
         assert gate.wait(60), "the test never opened the gate"
         return real_solve(*args, **kwargs)
 
-    monkeypatch.setattr(service, "solve", held_solve)
+    monkeypatch.setattr(solve_feature, "solve", held_solve)
     config = write_config(tmp_path, standin, limits={"workers": WORKERS, "queue": QUEUE})
     async with bot_in_process(standin, config):
         handles = await burst(standin, BURST)

@@ -44,7 +44,8 @@ def gd_run(
                 break
             x = x - rate * grad
     final = iterations[-1].x if outcome is Outcome.DIVERGED else float(x)
-    return Run(Settings(equation, x0, lr, steps), iterations, final, outcome, root)
+    settings = Settings(equation=equation, x0=x0, lr=lr, steps=steps)
+    return Run(settings, iterations, final, outcome, root)
 
 
 def square_run(x0: float = 1.0, lr: float = 0.01, steps: int = 100) -> Run:
@@ -63,7 +64,10 @@ def made_run(
         Iteration(k, x, math.nan, loss, math.nan)
         for k, (x, loss) in enumerate(zip(xs, losses, strict=True))
     ]
-    return Run(Settings(equation, xs[0] if xs else 1.0, 0.01, len(xs)), its, final, outcome, root)
+    # Settings refuse a non-finite x0; the picture reads only its iterations.
+    x0 = xs[0] if xs and math.isfinite(xs[0]) else 1.0
+    settings = Settings(equation=equation, x0=x0, lr=0.01, steps=max(len(xs), 1))
+    return Run(settings, its, final, outcome, root)
 
 
 def decode(png: bytes) -> np.ndarray:

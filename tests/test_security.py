@@ -256,7 +256,7 @@ async def test_the_whole_session_is_searched_for_this_token(
     for handler in logging.getLogger().handlers:
         handler.flush()
     session_log = watch.log_path.read_text(errors="replace")
-    assert "bot.tutor.service" in session_log and "ZeroDivisionError" in session_log
+    assert "bot.tutor.context" in session_log and "ZeroDivisionError" in session_log
     assert "discord.gateway" in session_log
     assert find_secrets(session_log, [standin.token]) == []
 

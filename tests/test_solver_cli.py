@@ -25,11 +25,18 @@ def test_no_arguments_prints_the_article_output_byte_for_byte():
 
 
 def test_options_change_the_run_and_keep_the_line_format():
-    result = run_cli("--equation", "x^2 = 2", "--lr", "0.05", "--steps", "3", "--dtype", "float64")
+    result = run_cli(
+        "--equation", "x^2 = 2", "--lr", "0.05", "--steps", "3", "--precision", "float64"
+    )
     lines = result.stdout.decode().splitlines()
     assert lines[0] == "0: x=1.0000000, y=-1.0000000, dL/dx=-4.0000000"
     assert lines[1] == "1: x=1.2000000, y=-0.5600000, dL/dx=-2.6880000"
     assert len(lines) == 4 and lines[-1].startswith("x=")
+
+
+def test_dtype_is_still_accepted_for_precision():
+    data = json.loads(run_cli("--steps", "2", "--dtype", "float64", "--json").stdout)
+    assert data["settings"]["precision"] == "float64"
 
 
 def test_json_has_the_run():

@@ -2,11 +2,11 @@
 
 import pytest
 
-from solver import IterationOutOfRange, Outcome, explain, solve
+from solver import IterationOutOfRange, Outcome, Settings, explain, solve
 
 
 def test_iteration_0_is_the_articles_first_hand_check():
-    e = explain(solve(), 0)
+    e = explain(solve(Settings()), 0)
     assert e.dl_dy == -2.0 and e.dy_dx == 2.0 and e.chain == -4.0 and e.autograd == -4.0
     assert e.agrees
     assert e.x_next == pytest.approx(1.04, abs=1e-7)
@@ -16,7 +16,7 @@ def test_iteration_0_is_the_articles_first_hand_check():
 
 
 def test_iteration_1_shows_the_articles_second_line_and_the_next_x():
-    text = explain(solve(), 1).text()
+    text = explain(solve(Settings()), 1).text()
     assert "x_1 = 1.0400000" in text
     assert "autograd found dL/dx = -3.8205440" in text
     assert "x_2 = 1.0782053" in text
@@ -26,7 +26,16 @@ def test_iteration_1_shows_the_articles_second_line_and_the_next_x():
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_every_step_agrees_with_autograd_and_with_the_next_recorded_x(optimizer, dtype):
-    run = solve("x^3 - 2x - 5", 2.5, 0.002, 40, optimizer, dtype)
+    run = solve(
+        Settings(
+            equation="x^3 - 2x - 5",
+            x0=2.5,
+            lr=0.002,
+            steps=40,
+            optimizer=optimizer,
+            precision=dtype,
+        )
+    )
     for k in range(len(run.iterations)):
         e = explain(run, k)
         assert e.agrees, (k, e.chain, e.autograd)
@@ -34,7 +43,7 @@ def test_every_step_agrees_with_autograd_and_with_the_next_recorded_x(optimizer,
 
 
 def test_momentum_explanation_shows_the_recorded_velocity():
-    run = solve(optimizer="momentum")
+    run = solve(Settings(optimizer="momentum"))
     text = explain(run, 5).text()
     assert f"{run.iterations[5].state['momentum_buffer']:.7f}" in text
     assert (
@@ -43,7 +52,7 @@ def test_momentum_explanation_shows_the_recorded_velocity():
 
 
 def test_adam_explanation_shows_moments_and_bias_corrections():
-    run = solve(optimizer="adam", lr=0.1)
+    run = solve(Settings(optimizer="adam", lr=0.1))
     e = explain(run, 2)
     text = e.text()
     assert "t = 3" in text
@@ -57,13 +66,13 @@ def test_adam_explanation_shows_moments_and_bias_corrections():
 
 
 def test_japanese_explanation_has_the_same_numbers():
-    en, ja = explain(solve(), 1), explain(solve(), 1, lang="ja")
+    en, ja = explain(solve(Settings()), 1), explain(solve(Settings()), 1, lang="ja")
     assert (en.chain, en.x_next) == (ja.chain, ja.x_next)
     assert "連鎖律" in ja.text() and "-3.8205440" in ja.text() and "1.0782053" in ja.text()
 
 
 def test_the_last_iteration_of_a_diverged_run_has_no_update():
-    run = solve(lr=1e30)
+    run = solve(Settings(lr=1e30))
     assert run.outcome is Outcome.DIVERGED
     e = explain(run, len(run.iterations) - 1)
     assert e.x_next is None
@@ -73,5 +82,5 @@ def test_the_last_iteration_of_a_diverged_run_has_no_update():
 @pytest.mark.parametrize("k", [-1, 100, 10**9])
 def test_out_of_range_iteration_names_the_range(k):
     with pytest.raises(IterationOutOfRange) as info:
-        explain(solve(), k)
+        explain(solve(Settings()), k)
     assert info.value.last == 99

@@ -5,19 +5,18 @@ from pathlib import Path
 
 import pytest
 
-from solver import Outcome, solve, solve_batch
-from solver._loop import SettingsError
+from solver import Outcome, Settings, SettingsError, solve, solve_batch
 
 GOLDEN = Path(__file__).parent / "golden" / "expected_output.txt"
 
 
 def test_default_run_prints_the_article_output_to_the_last_digit():
-    run = solve()
+    run = solve(Settings())
     assert "\n".join(run.lines()) + "\n" == GOLDEN.read_text()
 
 
 def test_article_hand_checks():
-    run = solve()
+    run = solve(Settings())
     assert run.iterations[0].grad == -4.0
     assert f"{run.iterations[1].x:.7f}" == "1.0400000"
     assert f"{run.iterations[1].grad:.7f}" == "-3.8205440"
@@ -25,7 +24,7 @@ def test_article_hand_checks():
 
 
 def test_default_run_converges_to_sqrt2_within_float32():
-    run = solve()
+    run = solve(Settings())
     assert run.outcome is Outcome.CONVERGED
     assert run.root == pytest.approx(math.sqrt(2), abs=1e-15)
     assert run.error == pytest.approx(abs(run.final_x - math.sqrt(2)))
@@ -34,9 +33,9 @@ def test_default_run_converges_to_sqrt2_within_float32():
 
 
 def test_student_forms_of_the_default_give_the_article_numbers():
-    reference = solve().lines()
+    reference = solve(Settings()).lines()
     for text in ("x^2 - 2", "x^2 = 2", "x**2 = 2", "x² − 2", "x^2 − 2 = 0"):
-        assert solve(text).lines() == reference, text
+        assert solve(Settings(equation=text)).lines() == reference, text
 
 
 @pytest.mark.parametrize(
@@ -49,45 +48,45 @@ def test_student_forms_of_the_default_give_the_article_numbers():
         ({"equation": "log(x) = 1", "x0": -1.0}, Outcome.OUT_OF_DOMAIN, "out_of_domain"),
         ({"equation": "sqrt(x) = 1.5", "x0": -4.0}, Outcome.OUT_OF_DOMAIN, "out_of_domain"),
         ({"equation": "x^2 + 1"}, Outcome.STILL_MOVING, "no_real_root"),
-        ({"dtype": "float64", "steps": 400}, Outcome.CONVERGED, None),
+        ({"precision": "float64", "steps": 400}, Outcome.CONVERGED, None),
         ({"optimizer": "adam", "lr": 0.1, "steps": 500}, Outcome.CONVERGED, None),
         ({"optimizer": "momentum", "steps": 300}, Outcome.CONVERGED, None),
     ],
 )
 def test_each_outcome_with_its_hint(kwargs, outcome, hint):
-    run = solve(**kwargs)
+    run = solve(Settings(**kwargs))
     assert run.outcome is outcome
     assert (run.hint.key if run.hint else None) == hint
 
 
 def test_hint_names_the_sgd_stability_bound_at_sqrt2():
-    run = solve(lr=0.2)
+    run = solve(Settings(lr=0.2))
     assert run.hint is not None
     assert run.hint.lr_bound == pytest.approx(0.125)
     assert run.hint.lr_above_bound is True
-    assert solve(lr=0.001).hint.lr_above_bound is False
+    assert solve(Settings(lr=0.001)).hint.lr_above_bound is False
 
 
 def test_divergence_stops_early_and_keeps_the_iterations():
-    run = solve(lr=1e30)
+    run = solve(Settings(lr=1e30))
     assert run.outcome is Outcome.DIVERGED
     assert 1 <= len(run.iterations) < 100
     assert run.final_x == run.iterations[-1].x
 
 
 def test_a_run_takes_all_its_steps_unless_it_diverges():
-    assert len(solve(steps=250).iterations) == 250
-    assert len(solve(x0=0.0).iterations) == 100
+    assert len(solve(Settings(steps=250)).iterations) == 250
+    assert len(solve(Settings(x0=0.0)).iterations) == 100
 
 
 def test_out_of_domain_stops_at_the_first_bad_value():
-    run = solve("log(x) = 1", x0=-1.0)
+    run = solve(Settings(equation="log(x) = 1", x0=-1.0))
     assert len(run.iterations) == 1
     assert math.isnan(run.iterations[0].y)
 
 
 def test_time_limit_stops_a_run_and_says_so():
-    run = solve(steps=100_000, max_seconds=0.05)
+    run = solve(Settings(steps=100_000), max_seconds=0.05)
     assert run.outcome is Outcome.TIMED_OUT
     assert 0 < len(run.iterations) < 100_000
 
@@ -101,12 +100,12 @@ def test_time_limit_stops_a_run_and_says_so():
         {"x0": math.inf},
         {"steps": 0},
         {"optimizer": "rmsprop"},
-        {"dtype": "float16"},
+        {"precision": "float16"},
     ],
 )
 def test_bad_settings_raise_settings_error(kwargs):
     with pytest.raises(SettingsError):
-        solve(**kwargs)
+        solve(Settings(**kwargs))
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
@@ -114,30 +113,36 @@ def test_bad_settings_raise_settings_error(kwargs):
 def test_batched_rows_equal_single_runs(optimizer, dtype):
     x0s = [1.0, 1.0, 0.5, -2.0, 3.0]
     lrs = [0.01, 0.05, 0.001, 0.02, 0.2]
-    batch = solve_batch("x^2 - 2", x0s, lrs, steps=60, optimizer=optimizer, dtype=dtype)
+    batch = solve_batch(
+        Settings(equation="x^2 - 2", steps=60, optimizer=optimizer, precision=dtype), lrs, x0s=x0s
+    )
     for row, x0, lr in zip(batch, x0s, lrs, strict=True):
-        single = solve("x^2 - 2", x0, lr, 60, optimizer, dtype)
+        single = solve(
+            Settings(
+                equation="x^2 - 2", x0=x0, lr=lr, steps=60, optimizer=optimizer, precision=dtype
+            )
+        )
         assert row.lines() == single.lines(), (x0, lr)
         assert row.outcome is single.outcome
 
 
 def test_batched_divergent_row_stops_while_others_go_on():
-    runs = solve_batch("x**2 - 2", [1.0, 1.0], [0.01, 5.0], steps=100)
+    runs = solve_batch(Settings(equation="x**2 - 2", steps=100), [0.01, 5.0])
     assert runs[0].outcome is Outcome.CONVERGED and len(runs[0].iterations) == 100
     assert runs[1].outcome is Outcome.DIVERGED and len(runs[1].iterations) < 100
-    assert runs[1].lines() == solve("x**2 - 2", 1.0, 5.0).lines()
+    assert runs[1].lines() == solve(Settings(equation="x**2 - 2", x0=1.0, lr=5.0)).lines()
 
 
 def test_a_step_into_unresolvable_territory_is_not_called_converged():
     # From π/2 in float32 the first step lands near 2.4e20, where one ulp spans many periods
     # of tan: no sign change there says anything about a root.
-    run = solve("tan(x)", math.pi / 2)
+    run = solve(Settings(equation="tan(x)", x0=math.pi / 2))
     assert abs(run.final_x) > 1e19
     assert run.outcome is not Outcome.CONVERGED
     assert run.root is None
 
 
 def test_a_large_but_resolvable_root_still_converges():
-    run = solve("x^2 = 1e12", 999_000.0, 1e-13, 200)
+    run = solve(Settings(equation="x^2 = 1e12", x0=999_000.0, lr=1e-13, steps=200))
     assert run.outcome is Outcome.CONVERGED
     assert run.root == pytest.approx(1e6)

@@ -1,4 +1,4 @@
-"""WorkPool admission, slots, failures and recovery; Cooldown with a fake clock."""
+"""WorkPool admission, reservations, slots, failures and recovery; Cooldown with a fake clock."""
 
 import asyncio
 import threading
@@ -7,7 +7,7 @@ from concurrent.futures.thread import BrokenThreadPool
 
 import pytest
 
-from bot.work_pool import Busy, Cooldown, WorkPool
+from bot.work_pool import Busy, Cooldown, CoolingDown, WorkPool
 
 
 class Gate:
@@ -272,3 +272,60 @@ def test_cooldown_forgets_users_whose_wait_is_over() -> None:
 def test_negative_cooldown_is_refused() -> None:
     with pytest.raises(ValueError):
         Cooldown(-1)
+
+
+async def test_a_reservation_holds_its_slot_until_its_job_ends(gate: Gate) -> None:
+    pool = WorkPool(workers=1, queue=1)
+    try:
+        first, second = pool.reserve(), pool.reserve()
+        assert (pool.reserved, pool.pending, pool.full) == (2, 2, True)
+        with pytest.raises(Busy):
+            pool.reserve()
+        with pytest.raises(Busy):
+            await pool.run(gate.job, 0)
+        task = asyncio.create_task(first.run(gate.job, 1))
+        await until(lambda: pool.running == 1)
+        assert (pool.reserved, pool.pending) == (1, 1)
+        second.release()
+        second.release()  # a second release gives nothing back twice
+        assert (pool.reserved, pool.pending, pool.full) == (0, 0, False)
+        first.release()  # the job took the slot: releasing now changes nothing
+        assert pool.running == 1
+        gate.open.set()
+        assert await task == 1
+        assert (pool.running, pool.pending) == (0, 0)
+        with pytest.raises(RuntimeError):
+            await first.run(gate.job, 2)
+    finally:
+        gate.open.set()
+        pool.shutdown()
+
+
+async def test_an_unused_reservation_lapses_after_hold_seconds() -> None:
+    pool = WorkPool(workers=1, queue=0, hold_seconds=0.0)
+    try:
+        lapsed = pool.reserve()
+        assert pool.pending == 0  # lapsed at once: nothing holds the only slot
+        assert await lapsed.run(lambda: 7) == 7  # it asks for a new slot, free again
+    finally:
+        pool.shutdown()
+
+
+def test_reserve_checks_the_queue_before_the_cooldown() -> None:
+    clock = FakeClock()
+    pool = WorkPool(workers=1, queue=0, cooldown=Cooldown(2.0, clock=clock))
+    try:
+        held = pool.reserve(user_id=1)
+        with pytest.raises(Busy):
+            pool.reserve(user_id=2)
+        held.release()
+        pool.reserve(user_id=2).release()  # user 2's busy answer spent no cooldown
+        with pytest.raises(CoolingDown) as info:
+            pool.reserve(user_id=2)
+        assert info.value.seconds == 2.0
+        assert pool.pending == 0
+        clock.now += 2.0
+        pool.reserve(user_id=2).release()
+        pool.reserve().release()  # no user: no cooldown
+    finally:
+        pool.shutdown()

@@ -9,10 +9,10 @@ from typing import Any
 import discord
 
 from ..tutor.custom_ids import PATTERN, ButtonId, decode
-from ..tutor.service import Tutor
+from ..tutor.tutor import Tutor
 from .commands import answer_solve, caller_of
 from .errors import answer_error, error_text
-from .render import edit_kwargs, send_kwargs, to_files
+from .to_discord import edit_kwargs, send_kwargs, to_files
 
 log = logging.getLogger(__name__)
 RERUN_FACTORS = {"half": 0.5, "double": 2.0}
@@ -62,7 +62,7 @@ class TutorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PATTE
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         else:
-            job = await tutor.check_rerun(caller, bid.run_id, RERUN_FACTORS[bid.action])
+            job = await tutor.admit_rerun(caller, bid.run_id, RERUN_FACTORS[bid.action])
             await answer_solve(interaction, tutor, job)
 
 

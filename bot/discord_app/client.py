@@ -10,7 +10,7 @@ import discord
 from ..config import Config
 from ..heartbeat import beat
 from ..translator import JapaneseTranslator
-from ..tutor.service import Tutor
+from ..tutor.tutor import Tutor
 from .buttons import bind_tutor
 from .commands import build_commands
 from .errors import TutorCommandTree

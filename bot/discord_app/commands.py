@@ -4,12 +4,11 @@ import discord
 from discord import app_commands
 from discord.app_commands import Choice, locale_str
 
-from solver import MAX_STEPS
-
 from ..tutor.caller import Caller
-from ..tutor.service import SolveJob, Tutor
+from ..tutor.solve import SolveJob
+from ..tutor.tutor import Tutor
 from .progress import show_progress_while
-from .render import edit_kwargs, send_kwargs
+from .to_discord import edit_kwargs, send_kwargs
 
 DEFAULT_EQUATION = "x**2 - 2"
 OPTIMIZER_CHOICES = [
@@ -39,17 +38,20 @@ def caller_of(interaction: discord.Interaction) -> Caller:
 
 
 async def answer_solve(interaction: discord.Interaction, tutor: Tutor, job: SolveJob) -> None:
-    """Defer, run the checked job with progress edits, then replace the thinking message."""
-    await interaction.response.defer(thinking=True)
-    reply = await show_progress_while(
-        interaction, job.caller.lang, lambda p: tutor.run_solve(job, p)
-    )
+    """Defer, run the admitted job with progress edits, then replace the thinking message."""
+    try:
+        await interaction.response.defer(thinking=True)
+        reply = await show_progress_while(
+            interaction, job.caller.lang, lambda p: tutor.run_solve(job, p)
+        )
+    finally:
+        job.release()  # the slot goes back at once if the job never reached the pool
     await interaction.edit_original_response(**edit_kwargs(reply))
 
 
 def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[type-arg]
     """/solve, /explain, /compare and /help bound to `tutor`."""
-    max_steps = min(tutor.config.solver.max_steps, MAX_STEPS)  # never above the solver's own
+    max_steps = tutor.config.solver.max_steps  # the config loader keeps it within the solver's
 
     @app_commands.command(
         name="solve", description=locale_str("Run gradient descent on f(x) = 0 with PyTorch")
@@ -70,7 +72,7 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
         optimizer: str = "sgd",
         precision: str = "float32",
     ) -> None:
-        job = tutor.check_solve(
+        job = tutor.admit_solve(
             caller_of(interaction),
             x0=x0,
             lr=lr,
@@ -119,11 +121,14 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
         steps: app_commands.Range[int, 1, max_steps] = 100,
         equation: app_commands.Range[str, 1, 200] = DEFAULT_EQUATION,
     ) -> None:
-        job = tutor.check_compare(
+        job = tutor.admit_compare(
             caller_of(interaction), lrs=lrs, x0=x0, steps=steps, equation=equation
         )
-        await interaction.response.defer(thinking=True)
-        reply = await tutor.run_compare(job)
+        try:
+            await interaction.response.defer(thinking=True)
+            reply = await tutor.run_compare(job)
+        finally:
+            job.release()  # the slot goes back at once if the job never reached the pool
         await interaction.edit_original_response(**edit_kwargs(reply))
 
     @app_commands.command(

@@ -7,7 +7,7 @@ from solver import Explanation, Outcome, Run, hint_text, outcome_words
 from ..i18n import t
 from ..reply import Attachment, Field, Reply
 from ..text import clip, escape_markdown, number
-from .walk import solve_buttons
+from .button_rows import solve_buttons
 
 FIELD_LIMIT = 1024
 COLORS = {
@@ -32,7 +32,7 @@ def iteration_excerpt(run: Run) -> str:
 
 
 def settings_text(run: Run, lang: str) -> str:
-    """x0, lr, steps, optimizer and dtype on one line."""
+    """x0, lr, steps, optimizer and precision on one line."""
     s = run.settings
     return t(
         lang,
@@ -41,7 +41,7 @@ def settings_text(run: Run, lang: str) -> str:
         lr=number(s.lr),
         steps=s.steps,
         optimizer=s.optimizer,
-        dtype=s.dtype,
+        precision=s.precision,
     )
 
 

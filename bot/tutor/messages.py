@@ -63,7 +63,7 @@ def equation_error_text(error: EquationError, lang: str) -> str:
 
 
 # The solver's SettingsError codes for a bad choice share one answer.
-_CHOICE_CODES = ("unknown_optimizer", "unknown_dtype")
+_CHOICE_CODES = ("unknown_optimizer", "unknown_precision")
 
 
 def settings_error_text(code: str, lang: str) -> str:

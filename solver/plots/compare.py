@@ -126,7 +126,7 @@ def _batch_text(runs: list[Run], words: dict[str, str]) -> str:
     return words["batch"].format(
         x0=x0,
         steps=wd.count(words, "step", s.steps),
-        dtype=s.dtype,
+        dtype=s.precision,
         runs=wd.count(words, "run", len(runs)),
         opt=wd.OPTIMIZER_NAMES.get(s.optimizer, s.optimizer),
     )

@@ -121,7 +121,7 @@ def settings_text(run: Run, words: dict[str, str], lang: str) -> str:
         lr=typed_number(s.lr),
         steps=count(words, "step", s.steps),
         opt=OPTIMIZER_NAMES.get(s.optimizer, s.optimizer),
-        dtype=s.dtype,
+        dtype=s.precision,
     )
     return f"{text}  →  {outcome_words(run, lang)}"
 

@@ -1,0 +1,35 @@
+"""The rows of buttons under a reply: /solve's four, and ⏮ ◀ ▶ ⏭ to step through a run."""
+
+from __future__ import annotations
+
+from ..i18n import t
+from ..reply import Button
+from .custom_ids import ButtonId
+
+
+def solve_buttons(run_id: int, lang: str) -> list[list[Button]]:
+    """Explain step, All iterations, lr ×½ and lr ×2 under a /solve reply."""
+    return [
+        [
+            Button(t(lang, "btn_explain"), ButtonId("explain", run_id).encode(), style="primary"),
+            Button(t(lang, "btn_csv"), ButtonId("csv", run_id).encode()),
+            Button(t(lang, "btn_half"), ButtonId("half", run_id).encode()),
+            Button(t(lang, "btn_double"), ButtonId("double", run_id).encode()),
+        ]
+    ]
+
+
+def step_buttons(run_id: int, k: int, last: int) -> list[list[Button]]:
+    """⏮ ◀ ▶ ⏭ for step k; the first two are disabled at 0, the last two at the last step."""
+
+    def nav(label: str, target: int, slot: str, disabled: bool) -> Button:
+        return Button(label, ButtonId("step", run_id, target, slot).encode(), disabled)
+
+    return [
+        [
+            nav("⏮", 0, "first", k == 0),
+            nav("◀", max(k - 1, 0), "prev", k == 0),
+            nav("▶", min(k + 1, last), "next", k == last),
+            nav("⏭", last, "last", k == last),
+        ]
+    ]

@@ -1,0 +1,85 @@
+"""What every tutor feature shares: the config, the run store, the work pool and the renderer.
+
+The features (solve, compare, explain, buttons, export) are functions over this context; the
+Tutor facade is one. Refusals become UserErrors here, so every feature answers them alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import ParamSpec, TypeVar
+
+from solver import Run
+
+from ..config import Config
+from ..render_pool import Renderer
+from ..storage import RunStore
+from ..work_pool import Busy, CoolingDown, Reservation, WorkPool
+from .caller import Caller
+from .errors import UserError
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class TutorContext:
+    """The config, the store, the bounded pool for torch and matplotlib, and a light executor."""
+
+    def __init__(
+        self, config: Config, store: RunStore, pool: WorkPool, renderer: Renderer | None = None
+    ) -> None:
+        """Use `store` for runs, `pool` for every torch call and `renderer` for the figures."""
+        self.config = config
+        self.renderer = renderer if renderer is not None else Renderer(0)
+        self.store = store
+        self.pool = pool
+        # Storage reads and explanations are light; they get their own small pool so that
+        # /explain answers even while the compute pool is full.
+        self._light = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gd-light")
+
+    def close(self) -> None:
+        """Stop the light executor (the caller owns the store and the pool)."""
+        self._light.shutdown(wait=True, cancel_futures=True)
+
+    def reserve(self, caller: Caller) -> Reservation:
+        """A slot in the pool for the caller's next run; UserError when busy or cooling down."""
+        try:
+            return self.pool.reserve(caller.user_id)
+        except Busy:
+            raise UserError("busy") from None
+        except CoolingDown as wait:
+            raise UserError("cooldown", seconds=wait.seconds) from None
+
+    async def compute(
+        self, reservation: Reservation, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`fn(*args, **kwargs)` in the reserved slot; a failure becomes UserError, logged."""
+        try:
+            return await reservation.run(fn, *args, **kwargs)
+        except Busy:
+            raise UserError("busy") from None
+        except Exception:
+            log.exception("a worker failed")
+            raise UserError("worker_failed") from None
+        finally:
+            reservation.release()
+
+    async def light(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """`fn(*args, **kwargs)` in the light executor: storage reads, explanations, CSV."""
+        call = functools.partial(fn, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._light, call)
+
+    def save(self, caller: Caller, run: Run) -> int:
+        """Store the caller's run and return its id (called in a worker, before any reply)."""
+        return self.store.save(
+            run,
+            user_id=caller.user_id,
+            guild_id=caller.guild_id,
+            channel_id=caller.channel_id,
+            locale=caller.locale,
+        )

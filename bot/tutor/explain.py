@@ -1,0 +1,50 @@
+"""/explain and the run history: find a stored run, explain one of its iterations, autocomplete."""
+
+from __future__ import annotations
+
+from solver import Explanation, IterationOutOfRange, explain
+
+from ..reply import Reply
+from ..storage import RunSummary, StoredRun
+from .caller import Caller
+from .context import TutorContext
+from .errors import UserError
+from .layout import explain_reply
+
+
+async def find_run(ctx: TutorContext, caller: Caller, run_id: int | None) -> StoredRun:
+    """The run asked for, or the caller's latest in this channel; UserError if none."""
+    if run_id is None:
+        stored = await ctx.light(ctx.store.latest, caller.user_id, caller.channel_id)
+        if stored is None:
+            raise UserError("no_runs")
+        return stored
+    stored = await ctx.light(ctx.store.get, run_id)
+    if stored is None:
+        raise UserError("unknown_run", run_id=run_id)
+    return stored
+
+
+async def explanation(
+    ctx: TutorContext, caller: Caller, iteration: int, run_id: int | None
+) -> tuple[Explanation, int]:
+    """Iteration `iteration` of a stored run explained in the caller's language, and the run's id."""
+    stored = await find_run(ctx, caller, run_id)
+    try:
+        explained = await ctx.light(explain, stored.run, iteration, caller.lang)
+    except IterationOutOfRange as error:
+        raise UserError("iteration_range", k=iteration, last=error.last) from None
+    return explained, stored.id
+
+
+async def explain_iteration(
+    ctx: TutorContext, caller: Caller, iteration: int, run_id: int | None = None
+) -> Reply:
+    """The /explain answer for one iteration of a stored run."""
+    explained, found_id = await explanation(ctx, caller, iteration, run_id)
+    return explain_reply(explained, found_id, caller.lang)
+
+
+async def recent_runs(ctx: TutorContext, caller: Caller) -> list[RunSummary]:
+    """The caller's newest runs, for autocomplete."""
+    return await ctx.light(ctx.store.recent, caller.user_id, 25)

@@ -1,0 +1,45 @@
+"""A command's options checked into solver values: one Settings, one Equation, or UserError.
+
+The bot's own bound on steps is the config's `solver.max_steps` (the config loader keeps it
+within the solver's MAX_STEPS); every other check is the Settings' own, made once.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict, Unpack
+
+from solver import Equation, EquationError, Settings, SettingsError, parse_equation
+
+from .errors import UserError
+from .messages import equation_error_text, settings_error_text
+
+
+class SettingsOptions(TypedDict, total=False):
+    """A command's settings options by the Settings' own names; a missing one takes its default."""
+
+    equation: str
+    x0: float
+    lr: float
+    steps: int
+    optimizer: str
+    precision: str
+
+
+def checked_settings(lang: str, max_steps: int, **options: Unpack[SettingsOptions]) -> Settings:
+    """The Settings of a command, or UserError in the caller's language."""
+    if not 1 <= options.get("steps", Settings.steps) <= max_steps:
+        raise UserError("steps_too_many", max=max_steps)
+    try:
+        return Settings(**options)
+    except SettingsError as error:
+        if error.code == "steps_out_of_range":  # a config that skipped the loader's check
+            raise UserError("steps_too_many", **error.params) from None
+        raise UserError("bad_setting", detail=settings_error_text(error.code, lang)) from None
+
+
+def checked_equation(text: str, lang: str) -> Equation:
+    """The parsed equation (cached by the solver), or UserError with the parser's reason."""
+    try:
+        return parse_equation(text)
+    except EquationError as error:
+        raise UserError("bad_equation", detail=equation_error_text(error, lang)) from None

@@ -1,0 +1,37 @@
+"""The Tutor: the one object the edges (Discord, the console) call, over the feature modules.
+
+Plain options in, a Reply out, no discord.py objects. Each feature is a function over the
+shared TutorContext, bound here as a method. A command's checks run first, on the event loop
+and quickly, so the edge can answer a mistake at once; `admit_*` also reserves the pool slot
+(spending the caller's cooldown), and `run_*` does the work in it.
+"""
+
+from __future__ import annotations
+
+from ..reply import Reply
+from .buttons import admit_rerun, step
+from .compare import admit_compare, run_compare
+from .context import TutorContext
+from .explain import explain_iteration, find_run, recent_runs
+from .export import export_csv
+from .layout import help_reply
+from .solve import admit_solve, run_solve
+
+
+class Tutor(TutorContext):
+    """/solve, /compare, /explain, /help and the buttons over a run store and a work pool."""
+
+    admit_solve = admit_solve
+    run_solve = run_solve
+    admit_compare = admit_compare
+    run_compare = run_compare
+    explain = explain_iteration
+    find_run = find_run
+    recent = recent_runs
+    step = step
+    admit_rerun = admit_rerun
+    export_csv = export_csv
+
+    def help(self, lang: str) -> Reply:
+        """The /help answer; no executor needed."""
+        return help_reply(lang)

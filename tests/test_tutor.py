@@ -1,0 +1,169 @@
+"""The Tutor's features with no Discord: a real store in a temporary folder, a real pool."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Config, LimitsConfig, StorageConfig
+from bot.runtime import build_tutor, close_tutor
+from bot.tutor.caller import Caller
+from bot.tutor.errors import UserError
+from bot.tutor.tutor import Tutor
+from solver import Settings, solve
+
+GOLDEN = Path(__file__).parent / "golden" / "expected_output.txt"
+ALICE = Caller(user_id=1, channel_id=10)
+BOB = Caller(user_id=2, channel_id=10)
+
+
+def tutor_with(tmp_path: Path, **limits: float) -> Tutor:
+    config = Config(
+        limits=LimitsConfig(**{"workers": 1, "queue": 1, "render_processes": 0, **limits}),
+        storage=StorageConfig(path=tmp_path / "runs.sqlite3"),
+    )
+    return build_tutor(config)
+
+
+@pytest.fixture
+def tutor(tmp_path: Path) -> Iterator[Tutor]:
+    built = tutor_with(tmp_path, cooldown_seconds=0)
+    yield built
+    close_tutor(built)
+
+
+async def test_solve_stores_the_articles_run_and_replies_with_its_id(tutor: Tutor) -> None:
+    reply = await tutor.run_solve(tutor.admit_solve(ALICE))
+    assert reply.run_id is not None and reply.image is not None
+    stored = tutor.store.get(reply.run_id)
+    assert stored is not None and stored.user_id == ALICE.user_id
+    assert "\n".join(stored.run.lines()) + "\n" == GOLDEN.read_text()
+    assert stored.run.settings == Settings()
+    assert "x=1.4142133" in reply.as_text()
+    assert [b.label for b in reply.buttons[0]] == [
+        "Explain step",
+        "All iterations",
+        "lr ×½",
+        "lr ×2",
+    ]
+    assert tutor.pool.pending == 0
+
+
+async def test_compare_stores_one_run_per_rate_with_the_shared_settings(tutor: Tutor) -> None:
+    job = tutor.admit_compare(ALICE, lrs="0.01, 0.1 0.5", x0=2.0, steps=50, equation="x^2 = 3")
+    reply = await tutor.run_compare(job)
+    first = reply.run_id
+    assert first is not None
+    runs = [tutor.store.get(first + i) for i in range(3)]
+    assert [r.run.settings.lr for r in runs if r] == [0.01, 0.1, 0.5]
+    for stored in runs:
+        assert stored is not None
+        s = stored.run.settings
+        assert (s.x0, s.steps, s.equation) == (2.0, 50, "x^2 = 3")
+        assert stored.run.lines() == solve(s).lines()
+    for stored in runs:
+        assert stored is not None
+        lr, x = stored.run.settings.lr, stored.run.final_x
+        assert f"lr = {lr:g}: " in reply.as_text() and f"final x = {x:.7f}" in reply.as_text()
+
+
+async def test_explain_finds_the_latest_run_in_the_channel(tutor: Tutor) -> None:
+    await tutor.run_solve(tutor.admit_solve(ALICE, lr=0.02))
+    reply = await tutor.explain(ALICE, 1)
+    text = reply.as_text()
+    assert "run #1" in text and "x_1 = 1.0800000" in text
+    with pytest.raises(UserError) as info:
+        await tutor.explain(BOB, 1)
+    assert info.value.key == "no_runs"
+
+
+async def test_explain_names_unknown_runs_and_iterations_out_of_range(tutor: Tutor) -> None:
+    reply = await tutor.run_solve(tutor.admit_solve(ALICE, steps=5))
+    with pytest.raises(UserError) as info:
+        await tutor.explain(ALICE, 0, 99)
+    assert (info.value.key, info.value.params) == ("unknown_run", {"run_id": 99})
+    with pytest.raises(UserError) as info:
+        await tutor.explain(ALICE, 5, reply.run_id)
+    assert (info.value.key, info.value.params) == ("iteration_range", {"k": 5, "last": 4})
+
+
+async def test_step_buttons_walk_a_run_and_stop_at_its_ends(tutor: Tutor) -> None:
+    run_id = (await tutor.run_solve(tutor.admit_solve(ALICE, steps=3))).run_id
+    assert run_id is not None
+    first = await tutor.step(BOB, run_id, 0)
+    assert first.ephemeral and "x_0 = 1.0000000" in first.as_text()
+    assert [b.disabled for b in first.buttons[0]] == [True, True, False, False]
+    last = await tutor.step(BOB, run_id, 2)
+    assert [b.disabled for b in last.buttons[0]] == [False, False, True, True]
+    assert [b.custom_id for b in last.buttons[0]][1] == f"gd:step:{run_id}:1:prev"
+
+
+async def test_rerun_doubles_the_rate_as_the_clickers_run(tutor: Tutor) -> None:
+    run_id = (await tutor.run_solve(tutor.admit_solve(ALICE, optimizer="adam"))).run_id
+    assert run_id is not None
+    job = await tutor.admit_rerun(BOB, run_id, 2.0)
+    assert job.settings == Settings(lr=0.02, optimizer="adam")
+    reply = await tutor.run_solve(job)
+    assert reply.run_id is not None
+    stored = tutor.store.get(reply.run_id)
+    assert stored is not None and stored.user_id == BOB.user_id
+    assert stored.run.lines() == solve(Settings(lr=0.02, optimizer="adam")).lines()
+
+
+async def test_csv_has_every_iteration_at_full_precision(tutor: Tutor) -> None:
+    run_id = (await tutor.run_solve(tutor.admit_solve(ALICE, optimizer="momentum"))).run_id
+    assert run_id is not None
+    reply = await tutor.export_csv(BOB, run_id)
+    assert reply.ephemeral
+    (attachment,) = reply.files
+    rows = list(csv.reader(io.StringIO(attachment.data.decode())))
+    assert rows[0] == ["k", "x", "y", "loss", "grad", "momentum_buffer"]
+    expected = solve(Settings(optimizer="momentum")).iterations
+    assert len(rows) == len(expected) + 1
+    assert [float(v) for v in rows[2][1:]] == [
+        *expected[1][1:5],
+        expected[1].state["momentum_buffer"],
+    ]
+    with pytest.raises(UserError) as info:
+        await tutor.export_csv(BOB, run_id + 1)
+    assert info.value.key == "unknown_run"
+
+
+async def test_a_full_pool_answers_busy_and_spends_no_cooldown(tmp_path: Path) -> None:
+    tutor = tutor_with(tmp_path, cooldown_seconds=60)
+    try:
+        held = [tutor.admit_solve(Caller(user_id=n, channel_id=1)) for n in (3, 4)]
+        with pytest.raises(UserError) as info:
+            tutor.admit_solve(ALICE)
+        assert info.value.key == "busy"
+        held[0].release()
+        job = tutor.admit_solve(ALICE)  # its cooldown was not spent on the busy answer
+        with pytest.raises(UserError) as info:
+            tutor.admit_compare(Caller(user_id=1, channel_id=1), lrs="0.1 0.2")
+        assert info.value.key == "busy"
+        job.release()
+        with pytest.raises(UserError) as info:
+            tutor.admit_solve(ALICE)
+        assert info.value.key == "cooldown" and info.value.params["seconds"] > 59
+        assert tutor.pool.pending == 1  # only held[1]'s slot
+        held[1].release()
+        assert tutor.pool.pending == 0
+    finally:
+        close_tutor(tutor)
+
+
+async def test_a_worker_failure_is_answered_and_frees_the_slot(
+    tutor: Tutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(run: object, lang: str) -> bytes:
+        raise RuntimeError("matplotlib exploded")
+
+    monkeypatch.setattr(tutor.renderer, "convergence", broken)
+    with pytest.raises(UserError) as info:
+        await tutor.run_solve(tutor.admit_solve(ALICE))
+    assert info.value.key == "worker_failed"
+    assert tutor.pool.pending == 0 and tutor.store.count() == 0
