@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.storage import MIGRATIONS, RunStore, RunSummary
+from bot.storage import MIGRATIONS, RunStore, RunSummary, StorageError
 from solver import Hint, Iteration, Outcome, Run, Settings
 
 # Floats that a careless encoding (str(), %g, float32, REAL with rounding) would change.
@@ -236,12 +236,32 @@ def test_file_is_wal_with_current_schema_and_intact(store: RunStore, tmp_path: P
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
+def test_newer_schema_is_refused_and_left_byte_for_byte(tmp_path: Path) -> None:
     path = tmp_path / "runs.sqlite3"
     with sqlite3.connect(path) as db:
         db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    with pytest.raises(RuntimeError, match="newer than this code"):
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match=f"has schema v{len(MIGRATIONS) + 1}, newer than"):
         RunStore(path, 50)
+    assert path.read_bytes() == before  # not switched to WAL: header bytes 18-19 still 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["runs.sqlite3"]
+
+
+def test_a_store_opens_a_database_another_connection_holds_in_wal_mode(tmp_path: Path) -> None:
+    """The read-only checks must not refuse a live database whose pages are still in the WAL."""
+    path = tmp_path / "runs.sqlite3"
+    first = RunStore(path, 50)
+    try:
+        run_id = save(first, make_run())
+        assert Path(f"{path}-wal").stat().st_size > 0
+        second = RunStore(path, 50)
+        try:
+            assert second.get(run_id) is not None
+        finally:
+            second.close()
+    finally:
+        first.close()
 
 
 def test_concurrent_saves_from_threads(tmp_path: Path) -> None:
