@@ -145,7 +145,8 @@ def _check_contents(path: Path) -> None:
         if _schema(db) != _expected_schema(MIGRATIONS[:version]):
             raise StorageError(path, f"holds tables that are not gd-tutor's (schema v{version})")
         damage = db.execute("PRAGMA quick_check(1)").fetchone()[0]
-        if damage != "ok":
+        if damage != "ok":  # e.g. "*** in database main ***\nPage 2: btreeInitPage() …"
+            damage = damage.splitlines()[-1]
             raise StorageError(path, f"is damaged ({damage})", RESTORE)
     except sqlite3.DatabaseError as e:
         raise StorageError(path, f"is not a usable SQLite database ({e})") from None

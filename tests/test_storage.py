@@ -1,6 +1,7 @@
 """RunStore: exact round trips, pruning, lookups, restarts, threads; a real SQLite file."""
 
 import math
+import random
 import signal
 import sqlite3
 import struct
@@ -245,6 +246,27 @@ def test_newer_schema_is_refused_and_left_byte_for_byte(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match=f"has schema v{len(MIGRATIONS) + 1}, newer than"):
         RunStore(path, 50)
     assert path.read_bytes() == before  # not switched to WAL: header bytes 18-19 still 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["runs.sqlite3"]
+
+
+def test_a_damaged_page_is_refused_in_one_line_and_left_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "runs.sqlite3"
+    store = RunStore(path, 50)
+    for user in range(5):
+        save(store, make_run(equation="x**2 - 2" * 200), user=user)
+    store.close()
+    data = bytearray(path.read_bytes())
+    data[4096:8192] = random.Random(2).randbytes(4096)  # page 2, the runs table's root
+    path.write_bytes(data)
+    with pytest.raises(StorageError) as info:
+        RunStore(path, 50)
+    message = str(info.value)
+    assert message.startswith(f"{path}: is damaged (Page 2: ")  # SQLite's words follow
+    assert message.endswith(
+        ") — restore it from a backup, or move it away to start with an empty one"
+    )
+    assert "\n" not in message
+    assert path.read_bytes() == data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["runs.sqlite3"]
 
 
