@@ -9,7 +9,7 @@ import os
 import sys
 
 from .config import Config, ConfigError, load_config, resolve_config_path
-from .heartbeat import healthcheck
+from .heartbeat import HeartbeatPathError, check_heartbeat_path, healthcheck
 from .storage_file import StorageError, check_storage_path
 
 TOKEN_HELP = (
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return _serve(args, config)
-    except StorageError as error:
+    except (StorageError, HeartbeatPathError) as error:
         print(f"gd-tutor: {error}", file=sys.stderr)
         return 2
 
@@ -66,6 +66,7 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         print(TOKEN_HELP, file=sys.stderr)
         return 2
     check_storage_path(config.storage.path)
+    check_heartbeat_path(config.health.heartbeat_path)
     import discord
 
     from .runtime import run_discord

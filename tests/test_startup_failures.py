@@ -241,6 +241,22 @@ def test_new_database_in_a_read_only_folder_is_one_line_exit_2(workdir: Path, mo
     assert list(folder.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("path", "what"),
+    [("/sys/gd-tutor/heartbeat", "cannot create its folder"), ("{workdir}", "is a folder")],
+)
+def test_unwritable_heartbeat_in_discord_mode_is_one_line_exit_2(
+    workdir: Path, path: str, what: str
+) -> None:
+    path = path.format(workdir=workdir)
+    config = workdir / "config.toml"
+    config.write_text(
+        f'[storage]\npath = "{workdir / "runs.sqlite3"}"\n[health]\nheartbeat_path = "{path}"\n'
+    )
+    started = start_bot(workdir, config, "discord")
+    assert_refused(started, path, what)
+
+
 def test_a_good_database_is_opened_and_kept(workdir: Path) -> None:
     """The checks pass a real database: the console starts on it and keeps its runs."""
     path = workdir / "runs.sqlite3"
