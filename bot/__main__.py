@@ -8,8 +8,9 @@ import logging
 import os
 import sys
 
-from .config import ConfigError, load_config, resolve_config_path
-from .heartbeat import healthcheck
+from .config import Config, ConfigError, load_config, resolve_config_path
+from .heartbeat import HeartbeatPathError, check_heartbeat_path, healthcheck
+from .storage_file import StorageError, check_storage_path
 
 TOKEN_HELP = (
     "gd-tutor: DISCORD_TOKEN is not set. Create an application at "
@@ -47,7 +48,16 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    try:
+        return _serve(args, config)
+    except (StorageError, HeartbeatPathError) as error:
+        print(f"gd-tutor: {error}", file=sys.stderr)
+        return 2
+
+
+def _serve(args: argparse.Namespace, config: Config) -> int:
     if args.console:
+        check_storage_path(config.storage.path)  # before torch loads: refused in 0.1 s
         from .console import run_console
 
         return run_console(config, sys.stdin, sys.stdout)
@@ -55,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     if not token:
         print(TOKEN_HELP, file=sys.stderr)
         return 2
+    check_storage_path(config.storage.path)
+    check_heartbeat_path(config.health.heartbeat_path)
     import discord
 
     from .runtime import run_discord

@@ -69,17 +69,22 @@ class Config:
     health: HealthConfig = HealthConfig()
 
 
-# Lower bounds: key -> (bound, strict). Keys not listed accept any value of their type.
-_MINIMUM: dict[str, tuple[float, bool]] = {
-    "discord.dev_guild_id": (0, False),
-    "solver.max_steps": (1, False),
-    "solver.max_seconds": (0, True),
-    "limits.workers": (1, False),
-    "limits.queue": (0, False),
-    "limits.cooldown_seconds": (0, False),
-    "limits.render_processes": (0, False),
-    "storage.keep_runs_per_user": (1, False),
-    "health.max_age_seconds": (1, False),
+# solver.MAX_STEPS, the solver's own bound (a test keeps them equal). Importing solver here would
+# import torch into every `--healthcheck`: 3.6 s instead of 0.1 s.
+SOLVER_MAX_STEPS = 100_000
+
+# Allowed values, both ends included: past them a setting cannot work (a run that times out
+# before its first step, a LIMIT SQLite cannot hold) or only exhausts the machine.
+RANGES: dict[str, tuple[float, float]] = {
+    "discord.dev_guild_id": (0, 2**63 - 1),  # a snowflake; TOML and SQLite integers are 64-bit
+    "solver.max_steps": (1, SOLVER_MAX_STEPS),
+    "solver.max_seconds": (0.1, 600),
+    "limits.workers": (1, 64),
+    "limits.queue": (0, 10000),
+    "limits.cooldown_seconds": (0, 3600),
+    "limits.render_processes": (0, 16),
+    "storage.keep_runs_per_user": (1, 100000),
+    "health.max_age_seconds": (1, 86400),
 }
 
 _EXPECTED = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
@@ -101,31 +106,43 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
     try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
+        return _load(path)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+
+def _load(path: Path) -> Config:
+    try:
+        text = path.read_bytes().decode("utf-8")
+        data = tomllib.loads(text)
     except OSError as e:
-        raise ConfigError(f"cannot read {path}: {e.strerror or e}") from e
+        raise ConfigError(f"cannot be read ({e.strerror or e})") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(
+            f"is not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start})"
+            " — save it as UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path} is not valid TOML: {e}") from e
+        raise ConfigError(f"is not valid TOML: {e}") from None
 
     sections: dict[str, Any] = {}
     known = {f.name: f for f in dataclasses.fields(Config)}
     for name, table in data.items():
         if name not in known:
-            raise ConfigError(f"unknown section '{name}' in {path}")
+            raise ConfigError(f"unknown section '{name}'")
         if not isinstance(table, dict):
             raise ConfigError(f"'{name}' must be a table ([{name}]), got {_toml_type(table)}")
-        sections[name] = _section(known[name].default, name, table, path)
+        sections[name] = _section(known[name].default, name, table)
     return Config(**sections)
 
 
-def _section(default: Any, section: str, table: dict[str, Any], path: Path) -> Any:
+def _section(default: Any, section: str, table: dict[str, Any]) -> Any:
     fields = {f.name for f in dataclasses.fields(default)}
     values: dict[str, Any] = {}
     for key, value in table.items():
         name = f"{section}.{key}"
         if key not in fields:
-            raise ConfigError(f"unknown key '{name}' in {path}")
+            raise ConfigError(f"unknown key '{name}'")
         values[key] = _value(name, value, type(getattr(default, key)))
     return dataclasses.replace(default, **values)
 
@@ -140,11 +157,20 @@ def _value(name: str, value: Any, kind: type[Any]) -> Any:
         raise ConfigError(f"'{name}' must not be empty")
     if kind is float and not math.isfinite(value):
         raise ConfigError(f"'{name}' must be a finite number, got {value}")
-    if name in _MINIMUM:
-        bound, strict = _MINIMUM[name]
-        if value < bound or (strict and value == bound):
-            raise ConfigError(f"'{name}' must be {'>' if strict else '>='} {bound}, got {value}")
+    if name in RANGES:
+        low, high = RANGES[name]
+        if not low <= value <= high:
+            raise ConfigError(f"'{name}' must be between {low} and {high}, got {value}")
+    if kind is Path:
+        return _home_expanded(name, value)
     return kind(value)
+
+
+def _home_expanded(name: str, value: str) -> Path:
+    try:
+        return Path(value).expanduser()
+    except RuntimeError as e:  # ~user with no such user, or no home directory
+        raise ConfigError(f"'{name}' = {value!r}: {e}") from None
 
 
 def _type_ok(value: Any, kind: type[Any]) -> bool:

@@ -7,6 +7,29 @@ import time
 from pathlib import Path
 
 
+class HeartbeatPathError(Exception):
+    """The heartbeat file cannot be written; the message is `<file>: <what> — <what to do>`."""
+
+
+def check_heartbeat_path(path: Path) -> None:
+    """Create the heartbeat's folder and check it is writable, without beating (not connected yet).
+
+    Raises HeartbeatPathError, so a bad path stops the bot at start-up instead of failing
+    every beat while `--healthcheck` reports it unhealthy forever.
+    """
+    todo = "set health.heartbeat_path to a file in a folder the bot can write"
+    try:
+        if path.is_dir():
+            raise HeartbeatPathError(f"{path}: is a folder, not a file — {todo}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise HeartbeatPathError(
+            f"{path}: cannot create its folder ({e.strerror}) — {todo}"
+        ) from None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise HeartbeatPathError(f"{path}: its folder {path.parent} is not writable — {todo}")
+
+
 def beat(path: Path) -> None:
     """Write the current time to `path` atomically (write a temp file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)

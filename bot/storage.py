@@ -14,32 +14,11 @@ from pathlib import Path
 
 from solver import Outcome, Run
 
-# One entry per schema version; PRAGMA user_version counts the entries applied.
-# Never edit an applied entry: append a new one.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    -- AUTOINCREMENT: ids are never reused, so an old id never points at someone else's run.
-    CREATE TABLE runs (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        user_id INTEGER NOT NULL,
-        guild_id INTEGER,
-        channel_id INTEGER NOT NULL,
-        locale TEXT NOT NULL,
-        created_at REAL NOT NULL,
-        equation TEXT NOT NULL,
-        x0 REAL,
-        lr REAL,
-        steps INTEGER NOT NULL,
-        optimizer TEXT NOT NULL,
-        dtype TEXT NOT NULL,
-        outcome TEXT NOT NULL,
-        run_json TEXT NOT NULL
-    );
-    CREATE INDEX runs_by_user ON runs (user_id, id);
-    CREATE INDEX runs_by_user_channel ON runs (user_id, channel_id, id);
-    """,
-)
+from .storage_file import MIGRATIONS, StorageError, check_storage_path
 
+__all__ = ["MIGRATIONS", "RunStore", "RunSummary", "StorageError", "StoredRun"]
+
+_WRITABLE = "check that this user can write it and its folder, or set storage.path elsewhere"
 _STORED = "id, user_id, guild_id, channel_id, locale, created_at, run_json"
 
 
@@ -74,21 +53,30 @@ class RunStore:
     def __init__(
         self, path: Path, keep_runs_per_user: int, *, clock: Callable[[], float] = time.time
     ) -> None:
-        """Open (creating file and folders) and migrate the database at `path`."""
+        """Open (creating file and folders) and migrate the database at `path`.
+
+        Raises StorageError, leaving an existing file untouched, when it cannot be used.
+        """
         if keep_runs_per_user < 1:
             raise ValueError("keep_runs_per_user must be >= 1")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        check_storage_path(path)
         self._keep = keep_runs_per_user
         self._clock = clock
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # FULL, not NORMAL: in WAL mode NORMAL already survives a killed process, but a power
-        # loss may drop the last commits; FULL fsyncs every commit, so a run the bot answered
-        # is on disk. One fsync per run is cheap next to computing the run.
-        self._db.execute("PRAGMA synchronous=FULL")
         try:
+            self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        except sqlite3.Error as e:
+            raise StorageError(path, f"cannot be opened ({e})", _WRITABLE) from None
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # FULL, not NORMAL: in WAL mode NORMAL already survives a killed process, but a
+            # power loss may drop the last commits; FULL fsyncs every commit, so a run the bot
+            # answered is on disk. One fsync per run is cheap next to computing the run.
+            self._db.execute("PRAGMA synchronous=FULL")
             _migrate(self._db)
+        except sqlite3.Error as e:
+            self._db.close()
+            raise StorageError(path, f"cannot be set up ({e})", _WRITABLE) from None
         except BaseException:
             self._db.close()
             raise
@@ -166,7 +154,7 @@ class RunStore:
 def _migrate(db: sqlite3.Connection) -> None:
     """Bring the schema up to the newest version, one transaction per step."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(MIGRATIONS):
+    if version > len(MIGRATIONS):  # checked read-only before; another process may have run
         raise RuntimeError(f"database schema v{version} is newer than this code knows")
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         # user_version lives in the database header, so it commits with the step.

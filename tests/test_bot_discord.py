@@ -177,7 +177,7 @@ async def test_a_failed_worker_answers_with_an_error_and_the_bot_keeps_serving(
 
 
 async def test_a_run_past_max_seconds_is_reported_as_timed_out(standin: StandIn, tmp_path):
-    config = write_config(tmp_path, standin, solver={"max_seconds": 0.05})
+    config = write_config(tmp_path, standin, solver={"max_seconds": 0.1})
     async with bot_in_process(standin, config):
         message = await wait_answer(await standin.invoke_command("solve", {"steps": 10000}))
         assert "timed out" in embed_text(message)

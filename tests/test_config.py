@@ -1,12 +1,14 @@
 """Configuration: defaults, the documented example, and errors that name the bad key."""
 
 import dataclasses
+import math
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from bot.config import (
+    RANGES,
     Config,
     ConfigError,
     DiscordConfig,
@@ -17,8 +19,11 @@ from bot.config import (
     load_config,
     resolve_config_path,
 )
+from solver import MAX_STEPS
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "config.example.toml"
+README = ROOT / "README.md"
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -89,33 +94,141 @@ def test_empty_file_gives_defaults(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[limits]\nqueu = 3", "unknown key 'limits.queu' in "),
-        ("[limit]\nqueue = 3", "unknown section 'limit' in "),
+        ("[limits]\nqueu = 3", "unknown key 'limits.queu'"),
+        ("[limit]\nqueue = 3", "unknown section 'limit'"),
         ("limits = 3", "'limits' must be a table ([limits]), got integer"),
         ('[limits]\nqueue = "3"', "'limits.queue' must be an integer, got string"),
         ("[limits]\nqueue = 3.0", "'limits.queue' must be an integer, got float"),
         ("[limits]\nworkers = true", "'limits.workers' must be an integer, got boolean"),
-        ("[limits]\ncooldown_seconds = true", "'limits.cooldown_seconds' must be a number, got"),
+        (
+            "[limits]\ncooldown_seconds = true",
+            "'limits.cooldown_seconds' must be a number, got boolean",
+        ),
         ("[discord]\nsync_global = 1", "'discord.sync_global' must be a boolean, got integer"),
         ("[storage]\npath = 3", "'storage.path' must be a string, got integer"),
         ('[storage]\npath = ""', "'storage.path' must not be empty"),
         ("[health]\nheartbeat_path = [1]", "'health.heartbeat_path' must be a string, got array"),
-        ("[limits]\nworkers = 0", "'limits.workers' must be >= 1, got 0"),
-        ("[limits]\nqueue = -1", "'limits.queue' must be >= 0, got -1"),
-        ("[limits]\ncooldown_seconds = -0.5", "'limits.cooldown_seconds' must be >= 0, got -0.5"),
-        ("[solver]\nmax_steps = 0", "'solver.max_steps' must be >= 1, got 0"),
-        ("[solver]\nmax_seconds = 0", "'solver.max_seconds' must be > 0, got 0"),
+        ("[limits]\nworkers = 0", "'limits.workers' must be between 1 and 64, got 0"),
+        ("[limits]\nqueue = -1", "'limits.queue' must be between 0 and 10000, got -1"),
+        (
+            "[limits]\ncooldown_seconds = -0.5",
+            "'limits.cooldown_seconds' must be between 0 and 3600, got -0.5",
+        ),
+        ("[solver]\nmax_steps = 0", "'solver.max_steps' must be between 1 and 100000, got 0"),
+        ("[solver]\nmax_seconds = 0", "'solver.max_seconds' must be between 0.1 and 600, got 0"),
         ("[solver]\nmax_seconds = inf", "'solver.max_seconds' must be a finite number, got inf"),
         ("[solver]\nmax_seconds = nan", "'solver.max_seconds' must be a finite number, got nan"),
-        ("[storage]\nkeep_runs_per_user = 0", "'storage.keep_runs_per_user' must be >= 1, got 0"),
-        ("[discord]\ndev_guild_id = -5", "'discord.dev_guild_id' must be >= 0, got -5"),
-        ("[health]\nmax_age_seconds = 0", "'health.max_age_seconds' must be >= 1, got 0"),
+        (
+            "[storage]\nkeep_runs_per_user = 0",
+            "'storage.keep_runs_per_user' must be between 1 and 100000, got 0",
+        ),
+        (
+            "[discord]\ndev_guild_id = -5",
+            "'discord.dev_guild_id' must be between 0 and 9223372036854775807, got -5",
+        ),
+        (
+            "[health]\nmax_age_seconds = 0",
+            "'health.max_age_seconds' must be between 1 and 86400, got 0",
+        ),
     ],
 )
-def test_bad_values_name_the_key(tmp_path: Path, text: str, message: str) -> None:
+def test_bad_values_are_one_message_naming_the_file_and_the_key(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = write(tmp_path, text)
     with pytest.raises(ConfigError) as info:
-        load_config(write(tmp_path, text))
-    assert message in str(info.value)
+        load_config(path)
+    assert str(info.value) == f"{path}: {message}"
+
+
+def test_keep_runs_per_user_of_twenty_digits_is_refused_at_load(tmp_path: Path) -> None:
+    """It used to load, and then every run failed to save (SQLite's LIMIT is 64-bit)."""
+    path = write(tmp_path, "[storage]\nkeep_runs_per_user = 99999999999999999999")
+    with pytest.raises(ConfigError, match=r"between 1 and 100000, got 99999999999999999999$"):
+        load_config(path)
+
+
+def test_max_seconds_too_short_for_one_step_is_refused_at_load(tmp_path: Path) -> None:
+    """1e-300 used to load, and then every run timed out with 0 iterations."""
+    path = write(tmp_path, "[solver]\nmax_seconds = 1e-300")
+    with pytest.raises(ConfigError, match=r"'solver.max_seconds' must be between 0.1 and 600"):
+        load_config(path)
+
+
+def numeric_keys() -> list[tuple[str, type]]:
+    return [
+        (f"{section.name}.{field.name}", field.type)
+        for section in dataclasses.fields(Config)
+        for field in dataclasses.fields(getattr(Config(), section.name))
+        if field.type in ("int", "float")
+    ]
+
+
+def test_every_numeric_key_has_a_range() -> None:
+    assert sorted(RANGES) == sorted(name for name, _ in numeric_keys())
+
+
+def toml(value: float) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+@pytest.mark.parametrize(("name", "kind"), numeric_keys())
+def test_both_ends_of_each_range_load_and_one_step_past_them_is_refused(
+    tmp_path: Path, name: str, kind: str
+) -> None:
+    section, key = name.split(".")
+    low, high = RANGES[name]
+    for value in (low, high):
+        config = load_config(write(tmp_path, f"[{section}]\n{key} = {toml(value)}"))
+        assert getattr(getattr(config, section), key) == value
+    if kind == "int":
+        outside = [int(low) - 1, int(high) + 1]
+    else:
+        outside = [math.nextafter(low, -math.inf), math.nextafter(high, math.inf)]
+    for value in outside:
+        with pytest.raises(ConfigError, match=f"between {low} and {high}, got {value}$"):
+            load_config(write(tmp_path, f"[{section}]\n{key} = {toml(value)}"))
+
+
+def test_max_steps_bound_is_the_solvers_own() -> None:
+    assert RANGES["solver.max_steps"] == (1, MAX_STEPS)
+
+
+def test_example_file_and_readme_state_each_range() -> None:
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    readme = README.read_text(encoding="utf-8")
+    for name, (low, high) in RANGES.items():
+        key = name.split(".")[1]
+        index = next(i for i, line in enumerate(lines) if line.startswith(f"{key} = "))
+        assert f"{low} to {high}" in lines[index - 1], name
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{name}` |"))
+        assert f"{low} to {high}" in row, name
+
+
+def test_non_utf8_file_is_one_message_naming_the_byte(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"[limits]\nqueue = 3 # caf\xe9\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == (
+        f"{path}: is not UTF-8 text (byte 0xe9 at offset 24) — save it as UTF-8"
+    )
+
+
+def test_tilde_in_paths_is_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    path = write(
+        tmp_path, '[storage]\npath = "~/gd/runs.sqlite3"\n[health]\nheartbeat_path = "~/beat"'
+    )
+    config = load_config(path)
+    assert config.storage.path == tmp_path / "home" / "gd" / "runs.sqlite3"
+    assert config.health.heartbeat_path == tmp_path / "home" / "beat"
+
+
+def test_tilde_of_an_unknown_user_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, '[storage]\npath = "~no-such-user-gd/runs.sqlite3"')
+    with pytest.raises(ConfigError, match=r"'storage.path' = '~no-such-user-gd/runs.sqlite3': "):
+        load_config(path)
 
 
 def test_invalid_toml_is_a_config_error(tmp_path: Path) -> None:
@@ -125,7 +238,7 @@ def test_invalid_toml_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="cannot read"):
+    with pytest.raises(ConfigError, match=r": cannot be read \(Is a directory\)$"):
         load_config(tmp_path)  # a directory
 
 

@@ -2,6 +2,7 @@
 
 import json
 import math
+import random
 import signal
 import sqlite3
 import struct
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bot.storage import MIGRATIONS, RunStore, RunSummary
+from bot.storage import MIGRATIONS, RunStore, RunSummary, StorageError
 from solver import Hint, Iteration, Outcome, Run, Settings
 
 # Floats that a careless encoding (str(), %g, float32, REAL with rounding) would change.
@@ -263,12 +264,53 @@ def test_file_is_wal_with_current_schema_and_intact(store: RunStore, tmp_path: P
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
+def test_newer_schema_is_refused_and_left_byte_for_byte(tmp_path: Path) -> None:
     path = tmp_path / "runs.sqlite3"
     with sqlite3.connect(path) as db:
         db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    with pytest.raises(RuntimeError, match="newer than this code"):
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match=f"has schema v{len(MIGRATIONS) + 1}, newer than"):
         RunStore(path, 50)
+    assert path.read_bytes() == before  # not switched to WAL: header bytes 18-19 still 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["runs.sqlite3"]
+
+
+def test_a_damaged_page_is_refused_in_one_line_and_left_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "runs.sqlite3"
+    store = RunStore(path, 50)
+    for user in range(5):
+        save(store, make_run(equation="x**2 - 2" * 200), user=user)
+    store.close()
+    data = bytearray(path.read_bytes())
+    data[4096:8192] = random.Random(2).randbytes(4096)  # page 2, the runs table's root
+    path.write_bytes(data)
+    with pytest.raises(StorageError) as info:
+        RunStore(path, 50)
+    message = str(info.value)
+    assert message.startswith(f"{path}: is damaged (Page 2: ")  # SQLite's words follow
+    assert message.endswith(
+        ") — restore it from a backup, or move it away to start with an empty one"
+    )
+    assert "\n" not in message
+    assert path.read_bytes() == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["runs.sqlite3"]
+
+
+def test_a_store_opens_a_database_another_connection_holds_in_wal_mode(tmp_path: Path) -> None:
+    """The read-only checks must not refuse a live database whose pages are still in the WAL."""
+    path = tmp_path / "runs.sqlite3"
+    first = RunStore(path, 50)
+    try:
+        run_id = save(first, make_run())
+        assert Path(f"{path}-wal").stat().st_size > 0
+        second = RunStore(path, 50)
+        try:
+            assert second.get(run_id) is not None
+        finally:
+            second.close()
+    finally:
+        first.close()
 
 
 def test_concurrent_saves_from_threads(tmp_path: Path) -> None:
