@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import MIGRATIONS, RunStore
-from solver import solve
+from solver import Settings, solve
 
 ROOT = Path(__file__).resolve().parents[1]
 ARGS = {"discord": [], "console": ["--console"], "healthcheck": ["--healthcheck"]}
@@ -94,7 +94,7 @@ def write_config(workdir: Path, storage: Path | str) -> Path:
 def gd_tutor_database(path: Path, runs: int = 3) -> None:
     """A real database as the bot leaves it, with a few runs, checkpointed into one file."""
     store = RunStore(path, 50)
-    run = solve(steps=300)
+    run = solve(Settings(steps=300))
     for user in range(runs):
         store.save(run, user_id=user, guild_id=None, channel_id=1, locale="en-US")
     store.close()
