@@ -1,7 +1,12 @@
 # gd-tutor: `make run` starts it, `make test` checks it. Both create .venv when missing.
 # Installs are pinned by constraints.txt and redone only when it or pyproject.toml changes.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The newest of these that runs and is 3.11 or later. Each one is run, not just looked up:
+# pyenv puts shims on PATH for versions it has but has not selected, and those fail.
+PYTHON_CANDIDATES := python3.13 python3.12 python3.11 python3
+PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; \
+	done)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
@@ -49,7 +54,13 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@py='$(PYTHON)'; fix="install Python 3.11, 3.12 or 3.13, or run make PYTHON=/path/to/python3.x"; \
+	if [ -z "$$py" ]; then \
+		echo "make: no Python 3.11 or later found (tried $(PYTHON_CANDIDATES)): $$fix" >&2; exit 1; \
+	elif ! "$$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then \
+		echo "make: PYTHON=$$py is not a working Python 3.11 or later: $$fix" >&2; exit 1; \
+	fi; \
+	echo "$$py -m venv $(VENV)"; "$$py" -m venv $(VENV)
 
 $(VENV)/.torch: $(BIN)/python constraints.txt
 	$(if $(TORCH_INDEX),$(PIP_INSTALL) --retries 1 --no-deps --index-url $(TORCH_INDEX) torch)
