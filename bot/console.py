@@ -2,6 +2,8 @@
 
 One local user in one channel; type `/solve x0:1 lr:0.01`, `/explain iteration:1`,
 `/compare lrs:0.01 0.1`, `/help`. Images are saved under a folder whose path is printed.
+With `--lang ja` the user is a Japanese Discord client: replies and pictures are Japanese.
+Importing this module is cheap (no torch): `python -m bot --help` lists its commands.
 """
 
 from __future__ import annotations
@@ -14,18 +16,28 @@ import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .config import Config
 from .i18n import t
 from .reply import Reply
-from .runtime import build_tutor, close_tutor
 from .tutor.caller import Caller
 from .tutor.errors import UserError
-from .tutor.service import Tutor
+
+if TYPE_CHECKING:
+    from .tutor.service import Tutor
 
 log = logging.getLogger(__name__)
-CONSOLE_USER = Caller(user_id=1, channel_id=1, guild_id=None, locale="en-US")
+# The Discord locale the console user's client would report, per --lang.
+LOCALES = {"en": "en-US", "ja": "ja"}
+
+
+def console_user(lang: str = "en") -> Caller:
+    """The one console user, in the one channel, with a Discord client in `lang`."""
+    return Caller(user_id=1, channel_id=1, guild_id=None, locale=LOCALES[lang])
+
+
+CONSOLE_USER = console_user()
 OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
     "solve": {
         "x0": float,
@@ -39,6 +51,8 @@ OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
     "compare": {"lrs": str, "x0": float, "steps": int, "equation": str},
     "help": {},
 }
+REQUIRED = {"explain": ("iteration",), "compare": ("lrs",)}
+_TYPE_NAMES = {"float": "number", "int": "integer", "str": "text"}
 USAGE = (
     "commands: " + ", ".join(f"/{name}" for name in OPTIONS) + " (e.g. /solve x0:1 lr:0.01), /quit"
 )
@@ -49,6 +63,30 @@ _ESCAPED = re.compile(r"\\([^\w\s])")
 
 class ConsoleInputError(ValueError):
     """A line the console cannot turn into a command."""
+
+
+def command_usage(name: str) -> str:
+    """`/explain iteration:integer [run:integer]`: the options of OPTIONS, required ones bare."""
+    parts = [f"/{name}"]
+    for option, kind in OPTIONS[name].items():
+        text = f"{option}:{_TYPE_NAMES.get(kind.__name__, kind.__name__)}"
+        parts.append(text if option in REQUIRED.get(name, ()) else f"[{text}]")
+    return " ".join(parts)
+
+
+def commands_help() -> str:
+    """The console's commands and their options, as `python -m bot --help` lists them."""
+    lines = ["console commands (python -m bot --console), one per line:"]
+    lines += [f"  {command_usage(name)}" for name in OPTIONS]
+    lines += [
+        "  /quit (or end the input with Ctrl-D)",
+        "A value runs up to the next option, so equations may hold spaces:",
+        "  /solve x0:1 lr:0.01",
+        "  /solve equation:x^2 = 2 optimizer:adam steps:200",
+        "  /explain iteration:1",
+        "  /compare lrs:0.01 0.1 0.5",
+    ]
+    return "\n".join(lines)
 
 
 def plain(text: str) -> str:
@@ -81,17 +119,23 @@ def parse_line(line: str) -> tuple[str, dict[str, object]]:
             raise ConsoleInputError(
                 f"{m.group(1)}: {raw!r} is not a valid {known[m.group(1)].__name__}"
             ) from None
+    missing = [option for option in REQUIRED.get(name, ()) if option not in options]
+    if missing:
+        raise ConsoleInputError(f"/{name} needs {', '.join(missing)}: {command_usage(name)}")
     return name, options
 
 
 class Console:
     """Runs console lines through the Tutor and prints replies; saves images to `images`."""
 
-    def __init__(self, tutor: Tutor, out: TextIO, images: Path) -> None:
-        """Print to `out`; write each reply's image under `images`."""
+    def __init__(
+        self, tutor: Tutor, out: TextIO, images: Path, caller: Caller = CONSOLE_USER
+    ) -> None:
+        """Print to `out`; write each reply's image under `images`; ask as `caller`."""
         self.tutor = tutor
         self.out = out
         self.images = images
+        self.caller = caller
 
     async def handle(self, line: str) -> None:
         """Run one line and print its reply (or the refusal)."""
@@ -101,10 +145,10 @@ class Console:
         except ConsoleInputError as error:
             self._say(str(error))
         except UserError as error:
-            self._say(plain(t(CONSOLE_USER.lang, error.key, **error.params)))
+            self._say(plain(t(self.caller.lang, error.key, **error.params)))
         except Exception:  # a bug in one command must not end the session
             log.exception("a console command failed")
-            self._say(t(CONSOLE_USER.lang, "internal_error"))
+            self._say(t(self.caller.lang, "internal_error"))
         else:
             self._print(reply)
 
@@ -113,20 +157,17 @@ class Console:
         print(file=self.out, flush=True)
 
     async def _dispatch(self, name: str, options: dict[str, object]) -> Reply:
+        caller = self.caller
         if name == "solve":
-            return await self.tutor.run_solve(self.tutor.check_solve(CONSOLE_USER, **options))  # type: ignore[arg-type]
+            return await self.tutor.run_solve(self.tutor.check_solve(caller, **options))  # type: ignore[arg-type]
         if name == "explain":
-            if "iteration" not in options:
-                raise ConsoleInputError("/explain needs iteration:K")
             run = options.get("run")
             iteration = options["iteration"]
             assert isinstance(iteration, int) and (run is None or isinstance(run, int))
-            return await self.tutor.explain(CONSOLE_USER, iteration, run)
+            return await self.tutor.explain(caller, iteration, run)
         if name == "compare":
-            if "lrs" not in options:
-                raise ConsoleInputError("/compare needs lrs:, e.g. /compare lrs:0.01 0.05 0.2")
-            return await self.tutor.run_compare(self.tutor.check_compare(CONSOLE_USER, **options))  # type: ignore[arg-type]
-        return self.tutor.help(CONSOLE_USER.lang)
+            return await self.tutor.run_compare(self.tutor.check_compare(caller, **options))  # type: ignore[arg-type]
+        return self.tutor.help(caller.lang)
 
     def _print(self, reply: Reply) -> None:
         print(plain(reply.as_text()), file=self.out)
@@ -172,8 +213,10 @@ async def _serve(console: Console, stdin: TextIO, interactive: bool) -> None:
             await console.handle(line)
 
 
-def run_console(config: Config, stdin: TextIO, stdout: TextIO) -> int:
-    """Serve console lines until end of input or /quit (0), or Ctrl-C (130)."""
+def run_console(config: Config, stdin: TextIO, stdout: TextIO, lang: str = "en") -> int:
+    """Serve console lines in `lang` ("en" or "ja") until end of input or /quit (0), or Ctrl-C (130)."""
+    from .runtime import build_tutor, close_tutor  # torch: only once the console runs
+
     # One person at a terminal: a cooldown would only trip up pasted or piped commands.
     config = dataclasses.replace(
         config, limits=dataclasses.replace(config.limits, cooldown_seconds=0.0)
@@ -186,7 +229,8 @@ def run_console(config: Config, stdin: TextIO, stdout: TextIO) -> int:
     images = config.storage.path.parent / "images"
     print(f"gd-tutor console · {USAGE}\nimages are saved under {images}", file=stdout, flush=True)
     try:
-        asyncio.run(_serve(Console(tutor, stdout, images), stdin, stdin.isatty()))
+        console = Console(tutor, stdout, images, console_user(lang))
+        asyncio.run(_serve(console, stdin, stdin.isatty()))
     except KeyboardInterrupt:
         print(file=stdout, flush=True)
         return 130
