@@ -78,7 +78,8 @@ constraints: $(VENV)/.installed-test ## Rewrite constraints.txt from what .venv 
 	@{ echo "# Every version CI and the image install, from \`make constraints\` (pip freeze of .venv)."; \
 	  echo "# torch is pinned without its local label: 2.13.0 matches the CPU build (2.13.0+cpu)."; \
 	  $(PIP) freeze --all --exclude-editable | grep -v -i -E '^(pip|gd-tutor|gd_tutor)==' \
-	    | sed -E 's/^torch==([^+]*)\+.*/torch==\1/'; } > constraints.txt.new
+	    | sed -E 's/^torch==([^+]*)\+.*/torch==\1/'; \
+	  grep -E '^# Only where|^[^#].*;' constraints.txt || true; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 
 clean: ## Remove caches and build leftovers (keeps .venv and data/).
