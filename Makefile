@@ -15,6 +15,8 @@ PIP_INSTALL := $(PIP) install --quiet --constraint constraints.txt
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 IMAGE ?= gd-tutor:latest
 ARGS ?=
+# e.g. make test PYTEST_ARGS="-x tests/test_console.py"
+PYTEST_ARGS ?=
 # docker when its engine answers, else podman (this machine has only docker's client).
 ENGINE ?= $(shell docker info >/dev/null 2>&1 && echo docker || (command -v podman >/dev/null 2>&1 && echo podman || echo docker))
 
@@ -30,7 +32,7 @@ run: $(VENV)/.installed ## Start the bot (DISCORD_TOKEN set, e.g. in .env) or el
 	fi
 
 test: $(VENV)/.installed-test ## Run the test suite (the command CI runs).
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test ## ruff, ruff format --check and mypy.
 	$(BIN)/ruff check .
