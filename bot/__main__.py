@@ -9,7 +9,7 @@ import os
 import sys
 
 from .config import ConfigError, load_config, resolve_config_path
-from .console import LOCALES, commands_help
+from .console_input import LOCALES, commands_help
 from .heartbeat import healthcheck
 
 TOKEN_HELP = (

@@ -3,7 +3,6 @@
 One local user in one channel; type `/solve x0:1 lr:0.01`, `/explain iteration:1`,
 `/compare lrs:0.01 0.1`, `/help`. Images are saved under a folder whose path is printed.
 With `--lang ja` the user is a Japanese Discord client: replies and pictures are Japanese.
-Importing this module is cheap (no torch): `python -m bot --help` lists its commands.
 """
 
 from __future__ import annotations
@@ -14,22 +13,19 @@ import io
 import logging
 import re
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from .config import Config
+from .console_input import LOCALES, USAGE, ConsoleInputError, parse_line
 from .i18n import t
 from .reply import Reply
+from .runtime import build_tutor, close_tutor
 from .tutor.caller import Caller
 from .tutor.errors import UserError
-
-if TYPE_CHECKING:
-    from .tutor.service import Tutor
+from .tutor.service import Tutor
 
 log = logging.getLogger(__name__)
-# The Discord locale the console user's client would report, per --lang.
-LOCALES = {"en": "en-US", "ja": "ja"}
 
 
 def console_user(lang: str = "en") -> Caller:
@@ -38,91 +34,15 @@ def console_user(lang: str = "en") -> Caller:
 
 
 CONSOLE_USER = console_user()
-OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
-    "solve": {
-        "x0": float,
-        "lr": float,
-        "steps": int,
-        "equation": str,
-        "optimizer": str,
-        "precision": str,
-    },
-    "explain": {"iteration": int, "run": int},
-    "compare": {"lrs": str, "x0": float, "steps": int, "equation": str},
-    "help": {},
-}
-REQUIRED = {"explain": ("iteration",), "compare": ("lrs",)}
-_TYPE_NAMES = {"float": "number", "int": "integer", "str": "text"}
-USAGE = (
-    "commands: " + ", ".join(f"/{name}" for name in OPTIONS) + " (e.g. /solve x0:1 lr:0.01), /quit"
-)
 PROMPT = "gd-tutor> "
 _MARK = re.compile(r"(?<!\\)(\*\*|`)")  # bold and code marks, unless escaped
 _ESCAPED = re.compile(r"\\([^\w\s])")
-
-
-class ConsoleInputError(ValueError):
-    """A line the console cannot turn into a command."""
-
-
-def command_usage(name: str) -> str:
-    """`/explain iteration:integer [run:integer]`: the options of OPTIONS, required ones bare."""
-    parts = [f"/{name}"]
-    for option, kind in OPTIONS[name].items():
-        text = f"{option}:{_TYPE_NAMES.get(kind.__name__, kind.__name__)}"
-        parts.append(text if option in REQUIRED.get(name, ()) else f"[{text}]")
-    return " ".join(parts)
-
-
-def commands_help() -> str:
-    """The console's commands and their options, as `python -m bot --help` lists them."""
-    lines = ["console commands (python -m bot --console), one per line:"]
-    lines += [f"  {command_usage(name)}" for name in OPTIONS]
-    lines += [
-        "  /quit (or end the input with Ctrl-D)",
-        "A value runs up to the next option, so equations may hold spaces:",
-        "  /solve x0:1 lr:0.01",
-        "  /solve equation:x^2 = 2 optimizer:adam steps:200",
-        "  /explain iteration:1",
-        "  /compare lrs:0.01 0.1 0.5",
-    ]
-    return "\n".join(lines)
 
 
 def plain(text: str) -> str:
     """Discord markdown as terminal text: no code fences, bold or code marks, no escapes."""
     lines = [line for line in text.split("\n") if not line.lstrip().startswith("```")]
     return _ESCAPED.sub(r"\1", _MARK.sub("", "\n".join(lines)))
-
-
-def parse_line(line: str) -> tuple[str, dict[str, object]]:
-    """`/solve x0:1 equation:x^2 = 2` -> ("solve", {"x0": 1.0, "equation": "x^2 = 2"})."""
-    match = re.fullmatch(r"/(\w+)\s*(.*)", line.strip(), flags=re.DOTALL)
-    if not match or match.group(1) not in OPTIONS:
-        raise ConsoleInputError(USAGE)
-    name, rest = match.groups()
-    known = OPTIONS[name]
-    # A value runs until the next "option:" of this command, so equations may hold spaces.
-    marker = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, known)) + r"):") if known else None
-    found = list(marker.finditer(rest)) if marker else []
-    if rest.strip() and (not found or rest[: found[0].start()].strip()):
-        raise ConsoleInputError(
-            f"options look like name:value; /{name} takes {', '.join(known) or 'none'}"
-        )
-    options: dict[str, object] = {}
-    for i, m in enumerate(found):
-        end = found[i + 1].start() if i + 1 < len(found) else len(rest)
-        raw = rest[m.end() : end].strip()
-        try:
-            options[m.group(1)] = known[m.group(1)](raw)
-        except ValueError:
-            raise ConsoleInputError(
-                f"{m.group(1)}: {raw!r} is not a valid {known[m.group(1)].__name__}"
-            ) from None
-    missing = [option for option in REQUIRED.get(name, ()) if option not in options]
-    if missing:
-        raise ConsoleInputError(f"/{name} needs {', '.join(missing)}: {command_usage(name)}")
-    return name, options
 
 
 class Console:
@@ -215,8 +135,6 @@ async def _serve(console: Console, stdin: TextIO, interactive: bool) -> None:
 
 def run_console(config: Config, stdin: TextIO, stdout: TextIO, lang: str = "en") -> int:
     """Serve console lines in `lang` ("en" or "ja") until end of input or /quit (0), or Ctrl-C (130)."""
-    from .runtime import build_tutor, close_tutor  # torch: only once the console runs
-
     # One person at a terminal: a cooldown would only trip up pasted or piped commands.
     config = dataclasses.replace(
         config, limits=dataclasses.replace(config.limits, cooldown_seconds=0.0)

@@ -14,7 +14,8 @@ import pytest
 from bot_harness import ROOT, png_size
 
 from bot.config import load_config
-from bot.console import OPTIONS, ConsoleInputError, parse_line, plain, run_console
+from bot.console import plain, run_console
+from bot.console_input import OPTIONS, ConsoleInputError, parse_line
 from bot.tutor.service import Tutor
 from solver import render_convergence, solve
 from solver._plot_style import cjk_family
