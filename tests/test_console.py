@@ -14,8 +14,11 @@ import pytest
 from bot_harness import ROOT, png_size
 
 from bot.config import load_config
-from bot.console import ConsoleInputError, parse_line, plain, run_console
+from bot.console import plain, run_console
+from bot.console_input import OPTIONS, ConsoleInputError, parse_line
 from bot.tutor.tutor import Tutor
+from solver import Settings, render_convergence, solve
+from solver.plots.words import cjk_family
 
 ARTICLE = (
     "0: x=1.0000000, y=-1.0000000, dL/dx=-4.0000000",
@@ -45,8 +48,9 @@ def config_file(tmp_path: Path) -> Path:
     return path
 
 
-def console_process(tmp_path: Path, **kwargs: object) -> subprocess.Popen[str]:
+def console_process(tmp_path: Path, *args: str, **kwargs: object) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "bot", "--console", "--config", str(config_file(tmp_path))]
+    command += args
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("DISCORD_TOKEN", None)  # the console needs none
     return subprocess.Popen(
@@ -108,6 +112,71 @@ def test_a_piped_session_prints_each_reply_and_saves_its_pictures(tmp_path):
     assert "x_2 = 1.0782053" in pairs[1][1] and "unknown name 'y'" in pairs[3][1]
 
 
+def test_lang_ja_answers_as_a_japanese_client_sees_it_pictures_included(tmp_path):
+    process = console_process(tmp_path, "--lang", "ja")
+    session = ["/solve", "/solve equation:y", "/help"]
+    out, err = process.communicate("\n".join(session) + "\n", timeout=180)
+    assert process.returncode == 0, err
+    solved, refused, helped = (reply for _, reply in replies(out))
+    assert solved.startswith("x² − 2 の勾配降下法\n\n設定:\n")
+    for line in ARTICLE:  # the same numbers, in Japanese words
+        assert line + "\n" in solved
+    assert "最も近い解: 1.414213562" in solved and "結果の判定:\n収束" in solved
+    assert refused.strip() == (
+        "その式は読み取れません：1 文字目の「y」は知らない名前です。変数には x を使ってください"
+    )
+    assert helped.startswith("gd-tutor：勾配降下法を一歩ずつ")
+
+    # The picture is the Japanese one: the very bytes render_convergence draws for "ja".
+    picture = (tmp_path / "data" / "images" / "run-1.png").read_bytes()
+    run = solve(Settings())
+    assert picture == render_convergence(run, "ja")
+    # Where a Japanese font is installed (CI installs fonts-ipafont-gothic), that differs
+    # from the English picture; without one the words stay English and the console says so.
+    if cjk_family() is not None:
+        assert picture != render_convergence(run, "en")
+    else:
+        assert "install fonts-ipafont-gothic" in err
+
+
+def test_help_lists_the_console_commands_and_their_options():
+    shown = subprocess.run(
+        [sys.executable, "-m", "bot", "--console", "--help"],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "--lang {en,ja}" in shown
+    listed = [line.strip() for line in shown.splitlines() if line.startswith("  /")]
+    assert listed[: len(OPTIONS)] == [
+        "/solve [x0:number] [lr:number] [steps:integer] [equation:text] [optimizer:text]"
+        " [precision:text]",
+        "/explain iteration:integer [run:integer]",
+        "/compare lrs:text [x0:number] [steps:integer] [equation:text]",
+        "/help",
+    ]
+    assert listed[len(OPTIONS)].startswith("/quit")
+    examples = listed[len(OPTIONS) + 1 :]
+    assert len(examples) >= 3
+    for example in examples:  # every example in the help is a line the console reads
+        parse_line(example)
+
+
+def test_lang_is_refused_without_the_console():
+    refused = subprocess.run(
+        [sys.executable, "-m", "bot", "--lang", "ja"],
+        env=dict(os.environ, PYTHONPATH=str(ROOT), DISCORD_TOKEN="unused"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 2
+    assert "--lang goes with --console" in refused.stderr
+
+
 def test_ctrl_c_at_the_prompt_ends_the_console_at_once(tmp_path):
     process = console_process(tmp_path)
     try:
@@ -159,6 +228,8 @@ def test_parse_line_reads_values_up_to_the_next_option():
         ("/solve 1", "name:value"),
         ("/solve x0:abc", "'abc' is not a valid float"),
         ("/help me", "takes none"),
+        ("/explain run:2", "needs iteration: /explain iteration:integer"),
+        ("/compare x0:1", "needs lrs"),
     ]:
         with pytest.raises(ConsoleInputError, match=words):
             parse_line(bad)
