@@ -17,7 +17,7 @@ from ._numbers import article_number, typed_number
 from ._outcome_text import hint_text, outcome_words
 from ._run import DTYPES, OPTIMIZERS, Hint, Iteration, Outcome, Run, Settings
 from .equation import MESSAGES as EQUATION_MESSAGES
-from .equation import Equation, EquationError, parse_equation
+from .equation import Equation, EquationError, check_equation, parse_equation
 from .plots import render_comparison, render_convergence
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "article_number",
+    "check_equation",
     "check_settings",
     "explain",
     "hint_text",
