@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 MAX_COST = 600  # estimated nodes of the derivative: keeps sympy's work to milliseconds
+MAX_TOWER = 2  # sympy's assumption queries grow exponentially with the height of x^x^x
 PLAIN_SIZE = 12
 PLAIN_BITS = 256
 EXACT_DIGITS = 15  # integers typed with up to 15 digits stay exact in sympy
@@ -33,6 +34,7 @@ class Cost(NamedTuple):
     bits: int
     irrational: int  # irrational steps inside an exact constant
     exact: bool
+    tower: int = 0  # powers with x in the exponent, one inside another: x^x^x is 2
 
 
 FLOAT_ATOM = Cost(sym=1, cost=0, bits=0, irrational=0, exact=False)
@@ -72,7 +74,8 @@ def variable_cost(op: str, args: list[Cost]) -> Cost:
         cost += inner + args[1].sym + 5
     else:  # neg, ^ and the functions, by the chain rule
         cost += (3 if op == "^" else 2) * inner + 4
-    return Cost(sym, cost, 0, 0, True)
+    tower = max(a.tower for a in args) + (op == "^" and args[1].cost > 0)
+    return Cost(sym, cost, 0, 0, True, tower)
 
 
 def _bits(op: str, args: list[Cost], exponent: float | None) -> int:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .cost import FLOAT_ATOM, MAX_COST, Cost, constant_cost, leaf_cost, variable_cost
+from .cost import FLOAT_ATOM, MAX_COST, MAX_TOWER, Cost, constant_cost, leaf_cost, variable_cost
 from .errors import EquationError
 from .polynomial import Coeffs, combine
 from .pretty import tree_text
@@ -72,7 +72,7 @@ def bounded_node(op: str, args: tuple[Node, ...], column: int, text: str = "") -
     if degree > MAX_DEGREE:
         raise EquationError("degree_too_high", column, limit=MAX_DEGREE)
     work = _work(op, args, text, value, exponent, has_x)
-    if work.cost > MAX_COST:
+    if work.cost > MAX_COST or work.tower > MAX_TOWER:
         raise EquationError("too_complex", column)
     return Node(op, args, column, text, value, degree, has_x, coeffs, work)
 
