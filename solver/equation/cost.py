@@ -20,7 +20,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 MAX_COST = 600  # estimated nodes of the derivative: keeps sympy's work to milliseconds
-MAX_TOWER = 2  # sympy's assumption queries grow exponentially with the height of x^x^x
+# sympy's assumption queries grow exponentially with these heights (bench/bench_parse.py):
+MAX_TOWER = 2  # x^x^x
+MAX_CHAIN = 5  # log(sqrt(abs(sin(exp(x))))); 6 took 0.6 s, 7 took 7 s with sympy's cache cold
 PLAIN_SIZE = 12
 PLAIN_BITS = 256
 EXACT_DIGITS = 15  # integers typed with up to 15 digits stay exact in sympy
@@ -35,6 +37,7 @@ class Cost(NamedTuple):
     irrational: int  # irrational steps inside an exact constant
     exact: bool
     tower: int = 0  # powers with x in the exponent, one inside another: x^x^x is 2
+    chain: int = 0  # functions and non-integer powers of x, one inside another
 
 
 FLOAT_ATOM = Cost(sym=1, cost=0, bits=0, irrational=0, exact=False)
@@ -62,7 +65,7 @@ def constant_cost(op: str, args: list[Cost], exponent: float | None) -> Cost:
     return FLOAT_ATOM
 
 
-def variable_cost(op: str, args: list[Cost]) -> Cost:
+def variable_cost(op: str, args: list[Cost], exponent: float | None) -> Cost:
     """A subtree with x: its sympy nodes and its derivative's nodes."""
     sym, cost = 1 + sum(a.sym for a in args), sum(a.cost for a in args)
     inner = sym - 1
@@ -75,7 +78,9 @@ def variable_cost(op: str, args: list[Cost]) -> Cost:
     else:  # neg, ^ and the functions, by the chain rule
         cost += (3 if op == "^" else 2) * inner + 4
     tower = max(a.tower for a in args) + (op == "^" and args[1].cost > 0)
-    return Cost(sym, cost, 0, 0, True, tower)
+    link = op not in ("neg", "+", "-", "*", "/", "^") or (op == "^" and not _integral(exponent))
+    chain = max(a.chain for a in args) + link
+    return Cost(sym, cost, 0, 0, True, tower, chain)
 
 
 def _bits(op: str, args: list[Cost], exponent: float | None) -> int:

@@ -12,7 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .cost import FLOAT_ATOM, MAX_COST, MAX_TOWER, Cost, constant_cost, leaf_cost, variable_cost
+from .cost import (
+    FLOAT_ATOM,
+    MAX_CHAIN,
+    MAX_COST,
+    MAX_TOWER,
+    Cost,
+    constant_cost,
+    leaf_cost,
+    variable_cost,
+)
 from .errors import EquationError
 from .polynomial import Coeffs, combine
 from .pretty import tree_text
@@ -72,7 +81,7 @@ def bounded_node(op: str, args: tuple[Node, ...], column: int, text: str = "") -
     if degree > MAX_DEGREE:
         raise EquationError("degree_too_high", column, limit=MAX_DEGREE)
     work = _work(op, args, text, value, exponent, has_x)
-    if work.cost > MAX_COST or work.tower > MAX_TOWER:
+    if work.cost > MAX_COST or work.tower > MAX_TOWER or work.chain > MAX_CHAIN:
         raise EquationError("too_complex", column)
     return Node(op, args, column, text, value, degree, has_x, coeffs, work)
 
@@ -84,7 +93,7 @@ def _work(
     if not args:
         return leaf_cost(op, text)
     if value is None:
-        return variable_cost(op, [a.work for a in args])
+        return variable_cost(op, [a.work for a in args], exponent)
     if has_x:  # x cancelled: sympy gets the constant, not the cancellation
         return FLOAT_ATOM
     return constant_cost(op, [a.work for a in args], exponent)
