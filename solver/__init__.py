@@ -19,7 +19,7 @@ from ._run import (
     SettingsError,
 )
 from .equation import MESSAGES as EQUATION_MESSAGES
-from .equation import Equation, EquationError, parse_equation
+from .equation import Equation, EquationError, check_equation, parse_equation
 from .plots import render_comparison, render_convergence
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "article_number",
+    "check_equation",
     "explain",
     "hint_text",
     "outcome_words",

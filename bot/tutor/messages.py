@@ -27,7 +27,7 @@ EQUATION_JA = {
     "unbalanced": "{column} 文字目の「{paren}」の対応が取れていません。「(」には「)」が必要です",
     "empty_side": "{column} 文字目の「=」の片側が空です",
     "too_many_equals": "{column} 文字目に 2 つ目の「=」があります。「=」は 1 つまでです",
-    "too_deep": "{column} 文字目で入れ子が深すぎます（{limit} 段まで）",
+    "too_deep": "{column} 文字目のかっこの入れ子が深すぎます（{limit} 段まで）",
     "too_complex": "{column} 文字目のあたりで式が複雑すぎて微分できません",
     "too_large": "{column} 文字目の値が大きすぎます（{limit:g} を超えています）",
     "exponent_too_large": "{column} 文字目の指数が大きすぎます（{limit} まで）",
@@ -37,6 +37,8 @@ EQUATION_JA = {
     "no_value": "式の一部が値を持ちません（0 で割っています）",
     "result_too_large": "この式の数が大きくなりすぎます",
     "no_variable": "式に x がありません",
+    "x_has_no_effect": "x が式に影響しません（x − x、0x、x⁰ のように消えます）。"
+    "どの x でも同じ式なので、解くものがありません",
     "internal": "この式は読み取れませんでした",
 }
 

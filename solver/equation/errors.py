@@ -26,7 +26,7 @@ MESSAGES = {
     "unbalanced": "unbalanced '{paren}' at column {column} — each '(' needs its ')'",
     "empty_side": "nothing on one side of '=' at column {column}",
     "too_many_equals": "a second '=' at column {column} — use one '=' at most",
-    "too_deep": "the equation nests too deeply at column {column} (at most {limit} levels)",
+    "too_deep": "the brackets at column {column} nest too deeply (at most {limit} inside each other)",
     "too_complex": "the equation is too complex at column {column} to differentiate",
     "too_large": "the value at column {column} is too large (over {limit:g})",
     "exponent_too_large": "the exponent at column {column} is too large (at most {limit})",
@@ -36,6 +36,8 @@ MESSAGES = {
     "no_value": "part of the equation has no value (it divides by zero)",
     "result_too_large": "the numbers in this equation grow too large",
     "no_variable": "the equation has no x",
+    "x_has_no_effect": "x has no effect here (it cancels out, as in x − x, 0x or x⁰):"
+    " the equation is the same for every x, so there is nothing to solve",
     "internal": "could not read this equation",
 }
 
