@@ -11,7 +11,7 @@ import sys
 from .config import Config, ConfigError, load_config, resolve_config_path
 from .console_input import LOCALES, commands_help
 from .heartbeat import HeartbeatPathError, check_heartbeat_path, healthcheck
-from .storage_file import StorageError, check_storage_path
+from .storage import StorageError, check_storage
 
 TOKEN_HELP = (
     "gd-tutor: DISCORD_TOKEN is not set. Create an application at "
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(args: argparse.Namespace, config: Config) -> int:
     if args.console:
-        check_storage_path(config.storage.path)  # before torch loads: refused in 0.1 s
+        check_storage(config)  # before torch loads: refused in 0.1 s
         from .console import run_console
 
         return run_console(config, sys.stdin, sys.stdout, args.lang or "en")
@@ -80,7 +80,7 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
     if not token:
         print(TOKEN_HELP, file=sys.stderr)
         return 2
-    check_storage_path(config.storage.path)
+    check_storage(config)
     check_heartbeat_path(config.health.heartbeat_path)
     import discord
 

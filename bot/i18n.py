@@ -28,6 +28,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "worker_failed": "Something went wrong while computing this run. It was not saved; "
         "please try again.",
         "internal_error": "Something went wrong on my side. Please try again.",
+        "storage_down": "I can't reach the database that keeps the runs right now. "
+        "Please try again in a minute.",
         "solve_title": "Gradient descent on {equation}",
         "settings": "Settings",
         "settings_value": "x0 = {x0} · lr = {lr} · steps = {steps} · {optimizer} · {precision}",
@@ -78,6 +80,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lrs_bad": "{value} は正の学習率ではありません。",
         "worker_failed": "計算中に問題が起きました。この実行は保存されていません。もう一度お試しください。",
         "internal_error": "こちら側で問題が起きました。もう一度お試しください。",
+        "storage_down": "実行を保存するデータベースに今は接続できません。"
+        "1 分ほどしてからもう一度お試しください。",
         "solve_title": "{equation} の勾配降下法",
         "settings": "設定",
         "settings_value": "x0 = {x0} · 学習率 = {lr} · ステップ数 = {steps} · {optimizer} · {precision}",

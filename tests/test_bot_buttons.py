@@ -24,7 +24,8 @@ from bot_harness import (
 from discord_standin import CallbackRecord, Message, StandIn
 
 from bot.discord_app.client import TutorClient
-from bot.storage import RunStore, StoredRun
+from bot.storage import StoredRun
+from bot.storage.sqlite import SqliteRunStore
 from bot.tutor.button_rows import step_buttons
 from bot.tutor.custom_ids import ButtonId, decode
 from solver import Run, Settings, solve
@@ -51,7 +52,7 @@ def disabled(message: Message) -> list[str]:
 
 def stored(tmp_path: Path, run_id: int) -> StoredRun | None:
     """Run `run_id` as the bot's SQLite file holds it (read through a second connection)."""
-    store = RunStore(tmp_path / "runs.sqlite3", keep_runs_per_user=1000)
+    store = SqliteRunStore(tmp_path / "runs.sqlite3", keep_runs_per_user=1000)
     try:
         return store.get(run_id)
     finally:

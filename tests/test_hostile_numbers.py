@@ -25,7 +25,7 @@ from bot.config import Config, LimitsConfig, SolverConfig, StorageConfig
 from bot.discord_app.to_discord import to_embed
 from bot.i18n import t
 from bot.runtime import build_tutor, close_tutor
-from bot.storage import RunStore
+from bot.storage.sqlite import SqliteRunStore
 from bot.tutor.caller import Caller
 from bot.tutor.errors import UserError
 from bot.tutor.export import iterations_csv
@@ -127,7 +127,7 @@ def test_hostile_settings_end_cleanly_with_a_picture_and_survive_storage(
     assert png_size(png) == (1200, 500)
     reply = solve_reply(run, 1, parse_equation(equation).pretty, png, "en")
     assert message_errors({"embeds": [to_embed(reply).to_dict()]}) == {}
-    store = RunStore(tmp_path / "runs.sqlite3", 5)
+    store = SqliteRunStore(tmp_path / "runs.sqlite3", 5)
     try:
         run_id = store.save(run, user_id=1, guild_id=None, channel_id=2, locale="en-US")
         stored = store.get(run_id)

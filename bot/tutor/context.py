@@ -17,7 +17,7 @@ from solver import Run
 
 from ..config import Config
 from ..render_pool import Renderer
-from ..storage import RunStore
+from ..storage import RunStore, StorageUnavailable
 from ..work_pool import Busy, CoolingDown, Reservation, WorkPool
 from .caller import Caller
 from .errors import UserError
@@ -63,6 +63,9 @@ class TutorContext:
             return await reservation.run(fn, *args, **kwargs)
         except Busy:
             raise UserError("busy") from None
+        except StorageUnavailable:
+            log.warning("the run store is unreachable", exc_info=True)
+            raise UserError("storage_down") from None
         except Exception:
             log.exception("a worker failed")
             raise UserError("worker_failed") from None
@@ -72,7 +75,11 @@ class TutorContext:
     async def light(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """`fn(*args, **kwargs)` in the light executor: storage reads, explanations, CSV."""
         call = functools.partial(fn, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._light, call)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._light, call)
+        except StorageUnavailable:
+            log.warning("the run store is unreachable", exc_info=True)
+            raise UserError("storage_down") from None
 
     def save(self, caller: Caller, run: Run) -> int:
         """Store the caller's run and return its id (called in a worker, before any reply)."""
