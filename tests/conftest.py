@@ -1,12 +1,14 @@
 """Shared fixtures. The Discord stand-in: `standin` (started) and `pointed_standin` (plus discord.py
-pointed at it). Bot tests: `async with running_client(client, standin): ...` (see discord_standin)."""
+pointed at it). The production bot against it: `shared_bot` and `own_bot` (tests/bot_fixtures.py).
+Other clients: `async with running_client(client, standin): ...` (see discord_standin)."""
 
 from collections.abc import AsyncIterator
 
 import pytest
 from discord_standin import StandIn, point_discord_at
 
-pytest_plugins = ["reliability_record"]  # figures for docs/reliability.md; no token in any log
+# reliability_record: figures for docs/reliability.md and no token in any log
+pytest_plugins = ["reliability_record", "bot_fixtures"]
 
 
 @pytest.fixture
