@@ -30,9 +30,9 @@ from bot_harness import (
     write_config,
 )
 from discord_standin import InteractionHandle, Message, StandIn
+from equation_checks import parse_and_use
 from hostile_equations import HOSTILE
 from reliability_record import SecretWatch, find_secrets
-from test_equation import parse_and_use
 
 from bot.render_pool import Renderer
 
