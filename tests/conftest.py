@@ -1,5 +1,6 @@
 """Shared fixtures. The Discord stand-in: `standin` (started) and `pointed_standin` (plus discord.py
-pointed at it). Bot tests: `async with running_client(client, standin): ...` (see discord_standin).
+pointed at it). The production bot against it: `shared_bot` and `own_bot` (tests/bot_fixtures.py).
+Other clients: `async with running_client(client, standin): ...` (see discord_standin).
 PostgreSQL: `postgres_server` (one per session) and `postgres_url` (a fresh database)."""
 
 from collections.abc import AsyncIterator, Iterator
@@ -8,7 +9,8 @@ import pytest
 from discord_standin import StandIn, point_discord_at
 from postgres_server import PostgresServer, started_server
 
-pytest_plugins = ["reliability_record"]  # figures for docs/reliability.md; no token in any log
+# reliability_record: figures for docs/reliability.md and no token in any log
+pytest_plugins = ["reliability_record", "bot_fixtures"]
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot_harness import bot_in_process, embed_text, png_size, wait_answer, write_config
-from discord_standin import Message, StandIn
+from bot_fixtures import LiveBot
+from bot_harness import embed_text, png_size, wait_answer
+from discord_standin import Message
 from discord_standin.options import command_options
 from discord_standin.validation import message_errors
 
@@ -315,7 +316,7 @@ def check_answer(message: Message, expected: str) -> None:
 
 
 async def test_the_bot_answers_every_hostile_number_through_discord(
-    standin: StandIn, tmp_path: Path, record_figure: Callable[..., None]
+    shared_bot: LiveBot, record_figure: Callable[..., None]
 ) -> None:
     """/solve and /compare with ±2^53, 1e30, 1e308, 5e-324, NaN, ±inf, the most steps, poles.
 
@@ -323,21 +324,21 @@ async def test_the_bot_answers_every_hostile_number_through_discord(
     setting, no internal error, no Discord rule broken, and the bot serves afterwards.
     """
     outcomes: Counter[str] = Counter()
-    async with bot_in_process(standin, write_config(tmp_path, standin)):
-        for command, cases in (("solve", SOLVES), ("compare", COMPARES)):
-            for options, expected in cases:
-                user = standin.make_user(f"n{sum(outcomes.values())}")
-                handle = await standin.invoke_command(command, options, user=user, validate=False)
-                callback = await handle.wait_callback()
-                assert callback.elapsed < 3.0
-                if callback.type == 4:
-                    message = await handle.wait_final()
-                else:
-                    message = await wait_answer(handle, timeout=60)
-                check_answer(message, expected)
-                outcomes[expected] += 1
-        after = await (await standin.invoke_command("help", {})).wait_final()
-        assert "/solve" in embed_text(after)
+    standin = shared_bot.standin
+    for command, cases in (("solve", SOLVES), ("compare", COMPARES)):
+        for options, expected in cases:
+            user = standin.make_user(f"n{sum(outcomes.values())}")
+            handle = await standin.invoke_command(command, options, user=user, validate=False)
+            callback = await handle.wait_callback()
+            assert callback.elapsed < 3.0
+            if callback.type == 4:
+                message = await handle.wait_final()
+            else:
+                message = await wait_answer(handle, timeout=60)
+            check_answer(message, expected)
+            outcomes[expected] += 1
+    after = await (await standin.invoke_command("help", {})).wait_final()
+    assert "/solve" in embed_text(after)
     standin.assert_no_violations()
     record_figure("values sent", len(SOLVES) + len(COMPARES))
     record_figure("answers", ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items())))
