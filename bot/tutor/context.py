@@ -20,7 +20,7 @@ from ..render_pool import Renderer
 from ..storage import RunStore
 from ..work_pool import Busy, CoolingDown, Reservation, WorkPool
 from .caller import Caller
-from .errors import UserError
+from .errors import UserError, failure_key
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -63,9 +63,9 @@ class TutorContext:
             return await reservation.run(fn, *args, **kwargs)
         except Busy:
             raise UserError("busy") from None
-        except Exception:
+        except Exception as error:
             log.exception("a worker failed")
-            raise UserError("worker_failed") from None
+            raise UserError(failure_key(error, computing=True)) from None
         finally:
             reservation.release()
 
