@@ -11,7 +11,6 @@ import asyncio
 import dataclasses
 import io
 import logging
-import re
 import threading
 from pathlib import Path
 from typing import TextIO
@@ -21,8 +20,9 @@ from .console_input import LOCALES, USAGE, ConsoleInputError, parse_line
 from .i18n import t
 from .reply import Reply
 from .runtime import build_tutor, close_tutor
+from .text import for_terminal
 from .tutor.caller import Caller
-from .tutor.errors import UserError
+from .tutor.errors import UserError, failure_key
 from .tutor.tutor import Tutor
 
 log = logging.getLogger(__name__)
@@ -35,14 +35,11 @@ def console_user(lang: str = "en") -> Caller:
 
 CONSOLE_USER = console_user()
 PROMPT = "gd-tutor> "
-_MARK = re.compile(r"(?<!\\)(\*\*|`)")  # bold and code marks, unless escaped
-_ESCAPED = re.compile(r"\\([^\w\s])")
 
 
 def plain(text: str) -> str:
-    """Discord markdown as terminal text: no code fences, bold or code marks, no escapes."""
-    lines = [line for line in text.split("\n") if not line.lstrip().startswith("```")]
-    return _ESCAPED.sub(r"\1", _MARK.sub("", "\n".join(lines)))
+    """A reply's text for the terminal: no code fences, bold or code marks; user text as typed."""
+    return for_terminal(text)
 
 
 class Console:
@@ -66,9 +63,9 @@ class Console:
             self._say(str(error))
         except UserError as error:
             self._say(plain(t(self.caller.lang, error.key, **error.params)))
-        except Exception:  # a bug in one command must not end the session
+        except Exception as error:  # a bug in one command must not end the session
             log.exception("a console command failed")
-            self._say(t(self.caller.lang, "internal_error"))
+            self._say(t(self.caller.lang, failure_key(error, computing=False)))
         else:
             self._print(reply)
 
@@ -92,10 +89,17 @@ class Console:
     def _print(self, reply: Reply) -> None:
         print(plain(reply.as_text()), file=self.out)
         for attachment in ([reply.image] if reply.image else []) + reply.files:
-            self.images.mkdir(parents=True, exist_ok=True)
             path = self.images / attachment.filename
-            path.write_bytes(attachment.data)
-            print(f"[saved {path}]", file=self.out)
+            try:
+                self.images.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(attachment.data)
+            except OSError as error:  # a full disk or a file named like the folder: say so
+                reason = error.strerror or type(error).__name__
+                print(
+                    t(self.caller.lang, "image_not_saved", path=path, reason=reason), file=self.out
+                )
+            else:
+                print(f"[saved {path}]", file=self.out)
         print(file=self.out, flush=True)
 
 

@@ -6,23 +6,51 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+# What Discord's client accepts in a NUMBER and an INTEGER option: ASCII decimal notation,
+# an optional sign, an exponent for numbers. Not Python's float()/int(): no 1_000, no ١.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_OPTION = re.compile(r"(?:^|\s)(\w+):")  # equations never hold ":", so any word: is an option
+
+
+def number(text: str) -> float:
+    """A NUMBER option's value: 0.01, -2, 1e-3, .5 (ValueError otherwise)."""
+    if not _NUMBER.fullmatch(text):
+        raise ValueError(text)
+    return float(text)
+
+
+def integer(text: str) -> int:
+    """An INTEGER option's value: 12, -3, any length (ValueError otherwise)."""
+    if not _INTEGER.fullmatch(text):
+        raise ValueError(text)
+    try:
+        return int(text)
+    except ValueError:  # past Python's limit on digits for int(): no run has such an id
+        raise ValueError(text) from None
+
+
 # The Discord locale the console user's client would report, per --lang.
 LOCALES = {"en": "en-US", "ja": "ja"}
 OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
     "solve": {
-        "x0": float,
-        "lr": float,
-        "steps": int,
+        "x0": number,
+        "lr": number,
+        "steps": integer,
         "equation": str,
         "optimizer": str,
         "precision": str,
     },
-    "explain": {"iteration": int, "run": int},
-    "compare": {"lrs": str, "x0": float, "steps": int, "equation": str},
+    "explain": {"iteration": integer, "run": integer},
+    "compare": {"lrs": str, "x0": number, "steps": integer, "equation": str},
     "help": {},
 }
 REQUIRED = {"explain": ("iteration",), "compare": ("lrs",)}
-_TYPE_NAMES = {"float": "number", "int": "integer", "str": "text"}
+_TYPE_NAMES = {"number": "number", "integer": "integer", "str": "text"}
+_EXPECTED = {
+    "number": "a number in decimal digits (e.g. 2, -0.5, 1e-3)",
+    "integer": "an integer in decimal digits, at most 4300 of them (e.g. 0, 12, -3)",
+}
 USAGE = (
     "commands: " + ", ".join(f"/{name}" for name in OPTIONS) + " (e.g. /solve x0:1 lr:0.01), /quit"
 )
@@ -63,22 +91,25 @@ def parse_line(line: str) -> tuple[str, dict[str, object]]:
         raise ConsoleInputError(USAGE)
     name, rest = match.groups()
     known = OPTIONS[name]
-    # A value runs until the next "option:" of this command, so equations may hold spaces.
-    marker = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, known)) + r"):") if known else None
-    found = list(marker.finditer(rest)) if marker else []
+    takes = f"/{name} takes {', '.join(known) or 'none'}"
+    # A value runs until the next "option:", so equations may hold spaces.
+    found = list(_OPTION.finditer(rest))
     if rest.strip() and (not found or rest[: found[0].start()].strip()):
-        raise ConsoleInputError(
-            f"options look like name:value; /{name} takes {', '.join(known) or 'none'}"
-        )
+        raise ConsoleInputError(f"options look like name:value; {takes}")
     options: dict[str, object] = {}
     for i, m in enumerate(found):
+        option = m.group(1)
+        if option not in known:
+            raise ConsoleInputError(f"unknown option {option!r}: {takes}")
+        if option in options:
+            raise ConsoleInputError(f"{option} is given twice: give each option once")
         end = found[i + 1].start() if i + 1 < len(found) else len(rest)
         raw = rest[m.end() : end].strip()
         try:
-            options[m.group(1)] = known[m.group(1)](raw)
+            options[option] = known[option](raw)
         except ValueError:
             raise ConsoleInputError(
-                f"{m.group(1)}: {raw!r} is not a valid {known[m.group(1)].__name__}"
+                f"{option}: {raw[:40]!r} is not {_EXPECTED[known[option].__name__]}"
             ) from None
     missing = [option for option in REQUIRED.get(name, ()) if option not in options]
     if missing:

@@ -27,9 +27,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lrs_bad": "{value} is not a positive learning rate.",
         "worker_failed": "Something went wrong while computing this run. It was not saved; "
         "please try again.",
-        "internal_error": "Something went wrong on my side. Please try again.",
         "storage_down": "I can't reach the database that keeps the runs right now. "
         "Please try again in a minute.",
+        "run_failed": "Something went wrong while computing this run, and trying again won't "
+        "help: it is a fault on my side, logged for the maintainers. It was not saved.",
+        "internal_error": "Something went wrong on my side, and trying again won't help: "
+        "the fault is logged for the maintainers.",
+        "internal_error_transient": "Something went wrong on my side. Please try again.",
+        "no_iterations": "Run #{run_id} has no iterations to explain (it stopped before its "
+        "first step).",
+        "option_not_number": "That setting doesn't work: {option} must be a number.",
+        "option_not_integer": "That setting doesn't work: {option} must be a whole number.",
+        "option_not_text": "That setting doesn't work: {option} must be text.",
+        "option_not_boolean": "That setting doesn't work: {option} must be true or false.",
+        "image_not_saved": "[could not save {path}: {reason}]",
         "solve_title": "Gradient descent on {equation}",
         "settings": "Settings",
         "settings_value": "x0 = {x0} · lr = {lr} · steps = {steps} · {optimizer} · {precision}",
@@ -79,9 +90,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lrs_count": "学習率を 2〜8 個、空白で区切って指定してください（例：`0.001 0.01 0.05 0.2`）。",
         "lrs_bad": "{value} は正の学習率ではありません。",
         "worker_failed": "計算中に問題が起きました。この実行は保存されていません。もう一度お試しください。",
-        "internal_error": "こちら側で問題が起きました。もう一度お試しください。",
         "storage_down": "実行を保存するデータベースに今は接続できません。"
         "1 分ほどしてからもう一度お試しください。",
+        "run_failed": "計算中にこちら側の不具合が起きました。もう一度試しても直らないため、"
+        "管理者向けに記録しました。この実行は保存されていません。",
+        "internal_error": "こちら側の不具合が起きました。もう一度試しても直らないため、"
+        "管理者向けに記録しました。",
+        "internal_error_transient": "こちら側で問題が起きました。もう一度お試しください。",
+        "no_iterations": "実行 #{run_id} には説明できる反復がありません（最初のステップの前に止まりました）。",
+        "option_not_number": "その設定は使えません：{option} には数を指定してください。",
+        "option_not_integer": "その設定は使えません：{option} には整数を指定してください。",
+        "option_not_text": "その設定は使えません：{option} には文字列を指定してください。",
+        "option_not_boolean": "その設定は使えません：{option} には true か false を指定してください。",
+        "image_not_saved": "[{path} を保存できませんでした：{reason}]",
         "solve_title": "{equation} の勾配降下法",
         "settings": "設定",
         "settings_value": "x0 = {x0} · 学習率 = {lr} · ステップ数 = {steps} · {optimizer} · {precision}",

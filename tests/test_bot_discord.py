@@ -20,6 +20,7 @@ from bot_harness import (
 from discord_standin import StandIn
 
 import bot.tutor.solve as solve_feature
+from bot.i18n import t
 from bot.render_pool import Renderer
 
 FIRST_LINES = (
@@ -235,3 +236,50 @@ async def test_the_token_never_reaches_the_logs(standin: StandIn, tmp_path, capl
         await asyncio.sleep(0.1)
     assert caplog.records
     assert standin.token not in caplog.text
+
+
+async def test_the_largest_run_id_discord_sends_is_an_unknown_run(standin: StandIn, tmp_path):
+    async with bot_in_process(standin, write_config(tmp_path, standin)):
+        handle = await standin.invoke_command("explain", {"iteration": 1, "run": 2**53})
+        message = await handle.wait_final()
+    assert message.ephemeral
+    assert embed_text(message).strip() == t("en", "unknown_run", run_id=2**53)
+    standin.assert_no_violations()
+
+
+# A buggy or hostile client's option values: each of the wrong JSON type for its option.
+MISTYPED = [
+    ("solve", {"x0": "abc"}, "option_not_number", "x0"),
+    ("solve", {"x0": "1.5"}, "option_not_number", "x0"),
+    ("solve", {"lr": [0.1]}, "option_not_number", "lr"),
+    ("solve", {"lr": True}, "option_not_number", "lr"),
+    ("solve", {"steps": 2.5}, "option_not_integer", "steps"),
+    ("solve", {"steps": False}, "option_not_integer", "steps"),
+    ("solve", {"steps": "100"}, "option_not_integer", "steps"),
+    ("solve", {"equation": 5}, "option_not_text", "equation"),
+    ("solve", {"optimizer": None}, "option_not_text", "optimizer"),
+    ("explain", {"iteration": "1"}, "option_not_integer", "iteration"),
+    ("explain", {"iteration": 1, "run": 1.5}, "option_not_integer", "run"),
+    ("compare", {"lrs": 0.1}, "option_not_text", "lrs"),
+]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ja"])
+async def test_option_values_of_the_wrong_type_get_the_usual_refusal(
+    standin: StandIn, tmp_path, locale
+):
+    lang = "ja" if locale == "ja" else "en"
+    async with bot_in_process(standin, write_config(tmp_path, standin)):
+        for i, (command, options, key, option) in enumerate(MISTYPED):
+            user = standin.make_user(f"t{i}")
+            handle = await standin.invoke_command(
+                command, options, user=user, locale=locale, validate=False
+            )
+            callback = await handle.wait_callback()
+            message = await handle.wait_final()
+            assert callback.type == 4 and message.ephemeral, (command, options)
+            assert embed_text(message).strip() == t(lang, key, option=option), (command, options)
+        # And the bot goes on serving.
+        ok = await wait_answer(await standin.invoke_command("solve", {"steps": 3}))
+        assert "x=1.0782053" in embed_text(ok)
+    standin.assert_no_violations()

@@ -27,6 +27,7 @@ from bot.discord_app.to_discord import to_embed
 from bot.i18n import t
 from bot.runtime import build_tutor, close_tutor
 from bot.storage.sqlite import SqliteRunStore
+from bot.text import for_discord
 from bot.tutor.caller import Caller
 from bot.tutor.errors import UserError
 from bot.tutor.export import iterations_csv
@@ -59,7 +60,7 @@ CASES: list[tuple[str, float, float, int, str, str, set[Outcome]]] = [
     ("x**2 - 2", 1.0, 1e30, 100, "sgd", "float32", {D}),
     ("x**2 - 2", 1e30, 0.01, 100, "sgd", "float32", {D}),
     ("x**2 - 2", 1e30, 1e30, 100, "sgd", "float64", {D}),
-    ("x**2 - 2", 1e308, 0.01, 100, "sgd", "float32", {D}),
+    ("x**2 - 2", 1e308, 0.01, 100, "sgd", "float64", {D}),
     ("x**2 - 2", -1e308, 1e308, 100, "sgd", "float64", {D}),
     ("x**2 - 2", 1.7976931348623157e308, 1.0, 100, "adam", "float64", {D, M}),
     ("x**2 - 2", TWO_53, TWO_53, 100, "momentum", "float32", {D}),
@@ -176,7 +177,9 @@ def test_a_batch_of_hostile_learning_rates_draws_one_comparison(
     assert [r.outcome for r in runs] == [M, M, C, D, D]
     assert png_size(drawer.submit(render_comparison, runs).result()) == (1200, 500)
     poles = solve_batch(
-        Settings(equation="1/x", steps=MAX_STEPS), [0.1, 0.1, 1e308], x0s=[0.0, 1e-300, 1e308]
+        Settings(equation="1/x", steps=MAX_STEPS, precision="float64"),
+        [0.1, 0.1, 1e308],
+        x0s=[0.0, 1e-300, 1e308],
     )
     assert poles[0].outcome is DOM
     assert png_size(drawer.submit(render_comparison, poles).result()) == (1200, 500)
@@ -201,7 +204,8 @@ CALLER = Caller(user_id=7, channel_id=8)
 
 
 def refusal(error: UserError) -> str:
-    return t("en", error.key, **error.params)
+    """The refusal as Discord shows it: the user's own text escaped."""
+    return for_discord(t("en", error.key, **error.params))
 
 
 @pytest.mark.parametrize(
@@ -216,9 +220,13 @@ def refusal(error: UserError) -> str:
         ({"lr": -1e-300}, "lr must be a positive number"),
         ({"steps": MAX_STEPS + 1}, f"between 1 and {MAX_STEPS}"),
         ({"steps": 0}, f"between 1 and {MAX_STEPS}"),
+        ({"lr": 1e39}, "lr must be at most 3.4e+38 with this optimizer in float32"),
+        ({"lr": 1e38, "optimizer": "adam"}, "lr must be at most 3.4e+37"),
+        ({"x0": 1e39}, "x0 must lie between −3.4e+38 and 3.4e+38 in float32"),
+        ({"steps": 2.5}, "steps must be a whole number"),
     ],
 )
-def test_the_tutor_refuses_nan_infinity_and_steps_past_the_maximum(
+def test_the_tutor_refuses_nan_infinity_steps_past_the_maximum_and_float32_overflow(
     tutor: Any, options: dict[str, Any], says: str
 ) -> None:
     """admit_solve with NaN, ±inf, lr ≤ 0, steps beyond config max_steps.
@@ -241,6 +249,7 @@ def test_the_tutor_refuses_nan_infinity_and_steps_past_the_maximum(
         ({"lrs": "0.1 -0.1"}, "'\\-0.1' is not a positive learning rate"),
         ({"lrs": "0.1 0.2", "x0": math.nan}, "x0 must be a finite number"),
         ({"lrs": "0.1 0.2", "steps": MAX_STEPS + 1}, f"between 1 and {MAX_STEPS}"),
+        ({"lrs": "0.1 1e39"}, "lr must be at most 3.4e+38"),
     ],
 )
 def test_the_tutor_refuses_hostile_compare_settings(
@@ -284,6 +293,10 @@ SOLVES: list[tuple[dict[str, Any], str]] = [
     ({"x0": 1e308, "lr": 1e308, "precision": "float64"}, "diverged"),
     ({"lr": 5e-324}, "still moving"),
     ({"x0": math.nan}, REFUSED),
+    ({"lr": 1e39}, REFUSED),  # past float32: torch could not take the step
+    ({"lr": 1e38, "optimizer": "adam"}, REFUSED),
+    ({"x0": -1e39}, REFUSED),
+    ({"lr": 1e39, "precision": "float64"}, "diverged"),
     ({"x0": math.inf}, REFUSED),
     ({"lr": -math.inf}, REFUSED),
     ({"lr": math.nan}, REFUSED),
@@ -294,10 +307,11 @@ SOLVES: list[tuple[dict[str, Any], str]] = [
     ({"equation": "tan(x)", "x0": HALF_PI, "precision": "float64"}, "diverged"),
 ]
 COMPARES: list[tuple[dict[str, Any], str]] = [
-    ({"lrs": "5e-324 0.01 1e30 1e308"}, "diverged"),
+    ({"lrs": "5e-324 0.01 1e30 3e38"}, "diverged"),  # compare is float32
     ({"lrs": "0.01 0.1", "x0": 1e30}, "diverged"),
     ({"lrs": "nan 0.1"}, REFUSED),
     ({"lrs": "0.1 1e309"}, REFUSED),
+    ({"lrs": "0.1 1e39"}, REFUSED),
     ({"lrs": "0.1 0.2", "x0": math.inf}, REFUSED),
     ({"lrs": "0.1 0.2", "equation": "1/x", "x0": 0.0}, "out of domain"),
 ]
@@ -355,3 +369,16 @@ def test_the_stand_in_refuses_numbers_discord_would_not_send() -> None:
             command_options(schema, {"v": value}, focused=None, validate=True)
     sent = command_options(schema, {"v": 2.0**53}, focused=None, validate=True)
     assert sent[0]["value"] == 2.0**53
+
+
+def test_a_float32_overflow_is_refused_in_japanese_too(tutor: Any) -> None:
+    """admit_solve with lr 1e39 and x0 1e39 for a Japanese client.
+
+    Holds: the refusal names the setting and float32 in Japanese.
+    """
+    japanese = Caller(user_id=9, channel_id=8, locale="ja")
+    for options, word in (({"lr": 1e39}, "学習率"), ({"x0": 1e39}, "x0")):
+        with pytest.raises(UserError) as info:
+            tutor.admit_solve(japanese, **options)
+        text = t("ja", info.value.key, **info.value.params)
+        assert text.startswith("その設定は使えません：") and word in text and "float32" in text

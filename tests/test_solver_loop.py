@@ -108,6 +108,57 @@ def test_bad_settings_raise_settings_error(kwargs):
         solve(Settings(**kwargs))
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"steps": math.nan}, "steps_not_integer"),
+        ({"steps": 1.9}, "steps_not_integer"),  # never silently 1
+        ({"steps": 100.0}, "steps_not_integer"),
+        ({"steps": True}, "steps_not_integer"),  # bool is not an int here
+        ({"steps": "100"}, "steps_not_integer"),
+        ({"x0": 10**400}, "x0_not_finite"),  # not an OverflowError
+        ({"x0": -(10**400)}, "x0_not_finite"),
+        ({"x0": "1"}, "x0_not_finite"),
+        ({"x0": True}, "x0_not_finite"),
+        ({"lr": None}, "lr_not_positive"),
+        ({"lr": False}, "lr_not_positive"),
+        ({"equation": 2}, "equation_not_text"),
+        ({"optimizer": ["sgd"]}, "unknown_optimizer"),
+    ],
+)
+def test_settings_of_the_wrong_kind_raise_settings_error_not_type_or_overflow_error(kwargs, code):
+    with pytest.raises(SettingsError) as info:
+        Settings(**kwargs)
+    assert info.value.code == code
+
+
+FLOAT32_MAX = 3.4028234663852886e38
+# The largest lr torch can take as a float32 step: Adam's first step is lr / (1 − 0.9).
+LR_LIMITS = {"sgd": FLOAT32_MAX, "momentum": FLOAT32_MAX, "adam": FLOAT32_MAX * (1 - 0.9)}
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_an_lr_or_x0_past_float32_is_refused_as_a_setting_and_the_limit_itself_runs(optimizer):
+    limit = LR_LIMITS[optimizer]
+    for lr in (1e39, math.nextafter(limit, math.inf)):
+        with pytest.raises(SettingsError) as info:
+            solve(Settings(lr=lr, optimizer=optimizer))
+        assert info.value.code == "lr_too_large" and info.value.params == {"limit": limit}
+        with pytest.raises(SettingsError):
+            solve_batch(Settings(optimizer=optimizer), [0.1, lr])
+    for x0 in (1e39, -1e39, 1e308):
+        with pytest.raises(SettingsError) as info:
+            Settings(x0=x0, optimizer=optimizer)
+        assert info.value.code == "x0_too_large"
+    # At the limits torch computes (and diverges) instead of raising; float64 takes more.
+    assert solve(Settings(lr=limit, optimizer=optimizer)).outcome is Outcome.DIVERGED
+    assert solve(Settings(x0=-FLOAT32_MAX, optimizer=optimizer)).outcome is Outcome.DIVERGED
+    assert solve(Settings(lr=1e39, optimizer=optimizer, precision="float64")).outcome in (
+        Outcome.DIVERGED,
+        Outcome.STILL_MOVING,
+    )
+
+
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_batched_rows_equal_single_runs(optimizer, dtype):

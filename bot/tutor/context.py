@@ -20,7 +20,7 @@ from ..render_pool import Renderer
 from ..storage import RunStore, StorageUnavailable
 from ..work_pool import Busy, CoolingDown, Reservation, WorkPool
 from .caller import Caller
-from .errors import UserError
+from .errors import UserError, failure_key
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -66,9 +66,9 @@ class TutorContext:
         except StorageUnavailable:
             log.warning("the run store is unreachable", exc_info=True)
             raise UserError("storage_down") from None
-        except Exception:
+        except Exception as error:
             log.exception("a worker failed")
-            raise UserError("worker_failed") from None
+            raise UserError(failure_key(error, computing=True)) from None
         finally:
             reservation.release()
 

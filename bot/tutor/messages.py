@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from solver import EQUATION_MESSAGES, EquationError
+from solver import EQUATION_MESSAGES, EquationError, SettingsError
 
-from ..text import escape_markdown
+from ..text import user_text
 
 EQUATION_JA = {
     "empty": "式が空です。x^2 - 2 のように入力してください",
@@ -46,30 +46,41 @@ SETTINGS = {
     "en": {
         "x0_not_finite": "x0 must be a finite number.",
         "lr_not_positive": "lr must be a positive number.",
+        "steps_not_integer": "steps must be a whole number.",
+        "x0_too_large": "x0 must lie between −{limit:.3g} and {limit:.3g} in float32; "
+        "choose float64 for a larger start.",
+        "lr_too_large": "lr must be at most {limit:.3g} with this optimizer in float32; "
+        "choose float64 for a larger rate.",
+        "equation_not_text": "the equation must be text.",
         "unknown_choice": "choose an optimizer (sgd, momentum, adam) and a precision (float32, float64).",
     },
     "ja": {
         "x0_not_finite": "x0 は有限の数にしてください。",
         "lr_not_positive": "学習率は正の数にしてください。",
+        "steps_not_integer": "steps は整数で指定してください。",
+        "x0_too_large": "float32 では x0 は −{limit:.3g} から {limit:.3g} の範囲にしてください。"
+        "もっと大きな値から始めるには float64 を選んでください。",
+        "lr_too_large": "float32 のこの最適化手法では学習率は {limit:.3g} 以下にしてください。"
+        "もっと大きな学習率には float64 を選んでください。",
+        "equation_not_text": "式は文字列で指定してください。",
         "unknown_choice": "最適化手法（sgd、momentum、adam）と精度（float32、float64）から選んでください。",
     },
 }
 
 
 def equation_error_text(error: EquationError, lang: str) -> str:
-    """The parser's message in the caller's language, with the user's own text escaped."""
-    params = {k: escape_markdown(v) if isinstance(v, str) else v for k, v in error.params.items()}
+    """The parser's message in the caller's language, with the user's own text marked."""
+    params = {k: user_text(v) if isinstance(v, str) else v for k, v in error.params.items()}
     table = EQUATION_JA if lang == "ja" else EQUATION_MESSAGES
     template = table.get(error.code)
-    return template.format(**params) if template else escape_markdown(str(error))
+    return template.format(**params) if template else user_text(str(error))
 
 
 # The solver's SettingsError codes for a bad choice share one answer.
 _CHOICE_CODES = ("unknown_optimizer", "unknown_precision")
 
 
-def settings_error_text(code: str, lang: str) -> str:
-    """A settings refusal by its SettingsError code."""
-    return SETTINGS["ja" if lang == "ja" else "en"][
-        "unknown_choice" if code in _CHOICE_CODES else code
-    ]
+def settings_error_text(error: SettingsError, lang: str) -> str:
+    """A settings refusal by its SettingsError code, filled with its parameters."""
+    code = "unknown_choice" if error.code in _CHOICE_CODES else error.code
+    return SETTINGS["ja" if lang == "ja" else "en"][code].format(**error.params)
