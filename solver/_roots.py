@@ -61,14 +61,28 @@ def values_at(eq: Equation, xs: np.ndarray) -> np.ndarray:
     return result
 
 
-def _exact(expr: sympy.Expr, x: float) -> sympy.Float | None:
+def _signed(expr: sympy.Expr, x: float) -> sympy.Float | None:
     """expr at the float x (its exact binary value) with 40 digits: no float64 underflow or
     overflow, and no cancellation noise (evalf's own `subs` leaves some), or None."""
     try:
         value = expr.xreplace({X: sympy.Rational(x)}).evalf(40)
-        return abs(value) if value.is_real and value.is_finite else None
+        return value if value.is_real and value.is_finite else None
     except (ArithmeticError, TypeError, ValueError):
         return None
+
+
+def _exact(expr: sympy.Expr, x: float) -> sympy.Float | None:
+    value = _signed(expr, x)
+    return None if value is None else abs(value)
+
+
+def _sign_of_f(eq: Equation, x: float) -> float:
+    """The sign of f(x); where float64 underflows to 0 ((x − 1)^99 near 1), in 40 digits."""
+    value = eq.value(x)
+    if value != 0 or not math.isfinite(value):
+        return value
+    exact = _signed(eq.sympy, x)
+    return 0.0 if exact is None or exact == 0 else math.copysign(1e-300, float(exact))
 
 
 def _vanishes(eq: Equation, x: float) -> bool:
@@ -109,7 +123,7 @@ def _refine_sign_change(
         # Newton only when it lands inside and the bracket keeps halving.
         x = guess if lo < guess < hi and hi - lo < 0.75 * width else 0.5 * (lo + hi)
         width = hi - lo
-        f_x = eq.value(x)
+        f_x = _sign_of_f(eq, x)
         if not math.isfinite(f_x):
             return None
         if f_x == 0:
@@ -241,3 +255,48 @@ def nearest(
         return None
     roots = real_roots_near(eq, start, path)
     return roots[0] if roots else None
+
+
+@dataclass(frozen=True)
+class Least:
+    """Where |f| is least when f has no real root: x, f(x) there, and whether |f| only tends
+    to its least value as x runs off to ±infinity (then x is the last sample, 1.8e308)."""
+
+    x: float
+    f: float
+    at_infinity: bool
+
+
+def least_value(eq: Equation, near: float, path: Sequence[float] = ()) -> Least | None:
+    """The least |f| over the reals (sampled, then settled where f' changes sign)."""
+    xs = sample_points(near, path)
+    magnitude = np.abs(values_at(eq, xs))
+    magnitude[~np.isfinite(magnitude)] = np.inf
+    least = float(np.min(magnitude))
+    if not math.isfinite(least):
+        return None
+    # Of the samples about as low as the least (cos(x) + 2 has a minimum every 2π), the nearest.
+    ties = np.nonzero(magnitude <= least + 1e-3 * (least + 1e-300))[0]
+    i = int(ties[np.argmin(np.abs(xs[ties] - near))])
+    while 0 < i < len(xs) - 1 and min(magnitude[i - 1], magnitude[i + 1]) < magnitude[i]:
+        i += -1 if magnitude[i - 1] < magnitude[i + 1] else 1
+    # The least sample sits on a plateau that runs to an end of the sampled line: a tail.
+    tail = magnitude[: i + 1] if i < len(xs) // 2 else magnitude[i:]
+    if i in (0, len(xs) - 1) or np.all(tail <= magnitude[i] * (1 + 1e-12)):
+        return Least(float(xs[i]), float(eq.value(float(xs[i]))), True)
+    lo, hi = float(xs[max(i - 1, 0)]), float(xs[min(i + 1, len(xs) - 1)])
+    s_lo = eq.slope(lo)
+    for _ in range(_ITERATIONS):
+        mid = 0.5 * (lo + hi)
+        if not lo < mid < hi:
+            break
+        s_mid = eq.slope(mid)
+        if not math.isfinite(s_mid) or s_mid == 0:
+            lo = hi = mid
+            break
+        if (s_mid < 0) == (s_lo < 0):
+            lo, s_lo = mid, s_mid
+        else:
+            hi = mid
+    best = min((lo, hi, float(xs[i])), key=lambda c: abs(eq.value(c)))
+    return Least(best, eq.value(best), False)

@@ -20,7 +20,8 @@ EPS = {"float32": 2.0**-24, "float64": 2.0**-53}  # unit roundoff: half the spac
 def _walk(node: Node, x: float) -> tuple[float, float, float]:
     """(value, slope, R) at x in float64; R is the rounding scale of this subtree."""
     if node.value is not None:
-        return node.value, 0.0, abs(node.value)
+        exact = node.value.is_integer() and abs(node.value) <= 2**24  # exact in float32 too
+        return node.value, 0.0, 0.0 if exact else abs(node.value)
     if node.op == "x":
         return x, 1.0, 0.0
     (a, da, ra), *rest = [_walk(n, x) for n in node.args]
@@ -68,17 +69,14 @@ def spacing(x: float, precision: str) -> float:
     return math.ulp(at)
 
 
-def reach(eq: Equation, root: float, precision: str) -> float:
-    """How close to `root` the precision can tell x from the root: one ulp, or the band around
-    the root where |f| is below the rounding noise of computing f (wider at a double root)."""
-    eps = EPS[precision]
-    noise = 4 * eps * max(rounding_scale(eq, root), math.ulp(1.0))
-    band = spacing(root, precision)
-    width = band
-    for _ in range(2100):  # doubling from an ulp up to past any float
-        left, right = eq.value(root - width), eq.value(root + width)
-        if not (abs(left) <= noise and abs(right) <= noise):
-            break
-        band = width
-        width *= 2
-    return max(band, spacing(root, precision))
+def noise(eq: Equation, x: float, precision: str) -> float:
+    """How far rounding can move f(x) when the precision computes it (float64 reference)."""
+    return 4 * EPS[precision] * rounding_scale(eq, x)
+
+
+def resolution(eq: Equation, root: float, precision: str) -> float:
+    """How close to a simple root the precision can tell x from it: an ulp of the root, or
+    the rounding noise of f there divided by the slope, whichever is larger."""
+    slope = abs(eq.slope(root))
+    blur = noise(eq, root, precision) / slope if slope > 0 else 0.0
+    return max(spacing(root, precision), blur if math.isfinite(blur) else 0.0)

@@ -42,13 +42,13 @@ def test_student_forms_of_the_default_give_the_article_numbers():
 @pytest.mark.parametrize(
     ("kwargs", "outcome", "hint"),
     [
-        ({"x0": 0.0}, Outcome.STUCK, "stuck"),
+        ({"x0": 0.0}, Outcome.STUCK, "stuck_hump"),
         ({"lr": 0.001}, Outcome.STILL_MOVING, "more_steps"),
         ({"lr": 0.2}, Outcome.STILL_MOVING, "oscillating"),
         ({"lr": 1.0}, Outcome.DIVERGED, "lr_too_large"),
         ({"equation": "log(x) = 1", "x0": -1.0}, Outcome.OUT_OF_DOMAIN, "out_of_domain"),
         ({"equation": "sqrt(x) = 1.5", "x0": -4.0}, Outcome.OUT_OF_DOMAIN, "out_of_domain"),
-        ({"equation": "x^2 + 1"}, Outcome.STILL_MOVING, "no_real_root"),
+        ({"equation": "x^2 + 1"}, Outcome.STILL_MOVING, "no_real_root_polynomial"),
         ({"dtype": "float64", "steps": 400}, Outcome.CONVERGED, None),
         ({"optimizer": "adam", "lr": 0.1, "steps": 500}, Outcome.CONVERGED, None),
         ({"optimizer": "momentum", "steps": 300}, Outcome.CONVERGED, None),
