@@ -97,6 +97,8 @@ def _vanishes(eq: Equation, x: float) -> bool:
     if value != 0 and noise > 0:
         return True
     exact, exact_slope = _exact(eq.sympy, x), _exact(eq.derivative, x)
+    if exact is not None and exact == 0:
+        return True
     if exact is None or exact_slope is None:
         return False
     return bool(exact <= exact_slope * 4 * sympy.Float(math.ulp(x), 40) + noise)
@@ -135,17 +137,22 @@ def _refine_sign_change(
             hi, f_hi = x, f_x
     root = lo if abs(f_lo) <= abs(f_hi) else hi
     # At a pole |f| grows as the bracket closes in; at a root it shrinks.
-    if abs(eq.value(root)) > start or not _linear(eq, root) or not _vanishes(eq, root):
+    if abs(eq.value(root)) > start or not _smooth(eq, root) or not _vanishes(eq, root):
         return None
     return root
 
 
-def _linear(eq: Equation, x: float) -> bool:
-    """f is about linear over one ulp at x. Where floats are so sparse that f swings through
-    whole periods between neighbours (tan at 1e20), a sign change says nothing about a root."""
-    value, slope, step = eq.value(x), eq.slope(x), math.ulp(x)
-    noise = 4 * EPS["float64"] * rounding_scale(eq, x)
-    return abs(eq.value(x + step) - value - slope * step) <= 0.5 * abs(slope) * step + noise
+def _smooth(eq: Equation, x: float) -> bool:
+    """f changes across the floats next to x as its derivative says. Where floats are so
+    sparse that f swings through whole periods between neighbours (sin or tan at 1e17),
+    a sign change or a dip of |f| between them says nothing about a root."""
+    step = math.ulp(x)
+    before, after, slope = eq.value(x - step), eq.value(x + step), eq.slope(x)
+    if not (math.isfinite(before) and math.isfinite(after) and math.isfinite(slope)):
+        return True  # at the edge of the domain (sqrt at 0): judged by _vanishes alone
+    central = 0.5 * (after - before)
+    noise = 8 * EPS["float64"] * rounding_scale(eq, x)
+    return abs(central - slope * step) <= 0.25 * max(abs(central), abs(slope * step)) + noise
 
 
 def _refine_touch(eq: Equation, lo: float, hi: float) -> float | None:
@@ -166,7 +173,7 @@ def _refine_touch(eq: Equation, lo: float, hi: float) -> float | None:
             hi = mid
     candidates = [lo, hi] + ([0.0] if lo <= 0.0 <= hi else [])
     best = min(candidates, key=lambda c: abs(eq.value(c)))
-    return best if _vanishes(eq, best) else None
+    return best if _smooth(eq, best) and _vanishes(eq, best) else None
 
 
 def _polynomial_seeds(eq: Equation) -> list[float]:
@@ -208,8 +215,11 @@ def roots_among(eq: Equation, xs: np.ndarray, near: float, *, every: bool = Fals
         & ((magnitude[inner] < magnitude[inner - 1]) | (magnitude[inner] < magnitude[inner + 1]))
     ]
     for i in dips:
-        # f = 0 on a sample between opposite signs is a crossing; otherwise a touch.
+        # f = 0 on a sample between opposite signs is a crossing; otherwise a touch, or a
+        # root at the edge of the domain (sqrt(x) at 0) when a neighbour has no value.
         kind = "sign" if sign[i - 1] * sign[i + 1] < 0 else "touch"
+        if f[i] == 0 and not (ok[i - 1] and ok[i + 1]):
+            kind = "zero"
         if kind == "sign" and sign[i] != 0:
             continue
         brackets.append((abs(xs[i] - near), int(i) - 1, int(i) + 1, kind))
@@ -221,6 +231,8 @@ def roots_among(eq: Equation, xs: np.ndarray, near: float, *, every: bool = Fals
         a, b = float(xs[lo]), float(xs[hi])
         if kind == "sign":
             root = _refine_sign_change(eq, a, b, float(f[lo]), float(f[hi]))
+        elif kind == "zero":
+            root = float(xs[lo + 1]) if _vanishes(eq, float(xs[lo + 1])) else None
         else:
             root = _refine_touch(eq, a, b)
         if root is not None:
