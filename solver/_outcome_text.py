@@ -56,10 +56,10 @@ HINTS = {
         "more steps than the last. More steps help, slowly.",
         "adam_far": "x is {distance} from the root {root}, and Adam moves x by about lr = {lr} "
         "per step whatever the size of the gradient: it needs more steps, or a larger lr.",
-        "adam_hovering": "x is within a few lr of the root {root}: Adam's steps stay about "
-        "lr = {lr} whatever the gradient, so x circles the root and settles only as Adam's "
-        "running averages shrink. More steps let it settle; a smaller lr makes the circles "
-        "smaller.",
+        "adam_hovering": "x is within a few lr of the root {root}: Adam divides the gradient by "
+        "its own running size, so its steps stay near lr = {lr} however small the gradient "
+        "gets, and x keeps circling the root. More steps need not shrink the circles; a smaller "
+        "lr does.",
         "no_real_root_polynomial": "f(x) = 0 has no real root anywhere: all the roots of this "
         "polynomial are complex, so the loss L = f² is never 0 and no x0 can help. The least "
         "loss is L = {least_loss} at x = {at_x}.",
@@ -122,9 +122,9 @@ HINTS = {
         "大きく増えます。ステップ数を増やせばゆっくり近づきます。",
         "adam_far": "x は解 {root} から {distance} 離れていて、Adam は勾配の大きさによらず一歩で"
         "およそ学習率 {lr} だけ動きます。ステップ数を増やすか、学習率を上げてください。",
-        "adam_hovering": "x は解 {root} から学習率の数倍以内にいます。Adam の一歩は勾配によらず"
-        "およそ学習率 {lr} なので、x は解の周りを回り、Adam の移動平均が小さくなるにつれて"
-        "落ち着きます。ステップ数を増やすと落ち着き、学習率を下げると回る幅が小さくなります。",
+        "adam_hovering": "x は解 {root} から学習率の数倍以内にいます。Adam は勾配をその移動平均の"
+        "大きさで割るので、勾配がどれほど小さくなっても一歩はおよそ学習率 {lr} のままで、x は解の"
+        "周りを回り続けます。ステップ数を増やしても回る幅が縮むとは限りません。学習率を下げると縮みます。",
         "no_real_root_polynomial": "f(x) = 0 には実数解がまったくありません。この多項式の解は"
         "すべて複素数なので、損失 L = f² が 0 になることはなく、どの x0 から始めても同じです。"
         "損失の最小値は x = {at_x} での L = {least_loss} です。",

@@ -146,7 +146,7 @@ def _smooth(eq: Equation, x: float) -> bool:
     """f changes across the floats next to x as its derivative says. Where floats are so
     sparse that f swings through whole periods between neighbours (sin or tan at 1e17),
     a sign change or a dip of |f| between them says nothing about a root."""
-    step = math.ulp(x)
+    step = max(math.ulp(x), 1e-290)  # no subnormal steps: their arithmetic is too coarse
     before, after, slope = eq.value(x - step), eq.value(x + step), eq.slope(x)
     if not (math.isfinite(before) and math.isfinite(after) and math.isfinite(slope)):
         return True  # at the edge of the domain (sqrt at 0): judged by _vanishes alone
@@ -215,14 +215,17 @@ def roots_among(eq: Equation, xs: np.ndarray, near: float, *, every: bool = Fals
         & ((magnitude[inner] < magnitude[inner - 1]) | (magnitude[inner] < magnitude[inner + 1]))
     ]
     for i in dips:
-        # f = 0 on a sample between opposite signs is a crossing; otherwise a touch, or a
-        # root at the edge of the domain (sqrt(x) at 0) when a neighbour has no value.
-        kind = "sign" if sign[i - 1] * sign[i + 1] < 0 else "touch"
-        if f[i] == 0 and not (ok[i - 1] and ok[i + 1]):
-            kind = "zero"
-        if kind == "sign" and sign[i] != 0:
-            continue
-        brackets.append((abs(xs[i] - near), int(i) - 1, int(i) + 1, kind))
+        # f = 0 on a sample is checked where it stands (a crossing, a touch, or the edge of
+        # the domain like sqrt(x) at 0), unless both neighbours are 0 too (an underflowed
+        # tail); otherwise a dip of |f| may hide a touch between the samples.
+        if f[i] == 0:
+            if f[i - 1] != 0 or f[i + 1] != 0:
+                brackets.append((abs(xs[i] - near), int(i), int(i), "zero"))
+        elif sign[i - 1] * sign[i + 1] > 0 and (
+            # a real dip, not rounding noise on a flat stretch (x far out on a tail)
+            magnitude[i] <= 0.5 * max(magnitude[i - 1], magnitude[i + 1])
+        ):
+            brackets.append((abs(xs[i] - near), int(i) - 1, int(i) + 1, "touch"))
     brackets.sort()
     roots: list[float] = []
     for distance, lo, hi, kind in brackets[:_MAX_REFINED]:
@@ -232,7 +235,7 @@ def roots_among(eq: Equation, xs: np.ndarray, near: float, *, every: bool = Fals
         if kind == "sign":
             root = _refine_sign_change(eq, a, b, float(f[lo]), float(f[hi]))
         elif kind == "zero":
-            root = float(xs[lo + 1]) if _vanishes(eq, float(xs[lo + 1])) else None
+            root = a if _smooth(eq, a) and _vanishes(eq, a) else None
         else:
             root = _refine_touch(eq, a, b)
         if root is not None:
