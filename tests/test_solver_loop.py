@@ -141,3 +141,17 @@ def test_a_large_but_resolvable_root_still_converges():
     run = solve("x^2 = 1e12", 999_000.0, 1e-13, 200)
     assert run.outcome is Outcome.CONVERGED
     assert run.root == pytest.approx(1e6)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_batch_agrees_with_single_to_the_printed_digit_over_many_rates(optimizer, dtype):
+    # lrs that are not exact in float32 (0.01, 0.0123, 0.3) are where a batched lr rounded to
+    # float32 before lr / bias_correction1 used to drift from torch's Adam from k = 9 on.
+    lrs = [1e-5, 0.001, 0.01, 0.0123, 0.03, 0.1, 0.3, 0.7]
+    batch = solve_batch("x^2 - 2", [1.0] * len(lrs), lrs, 200, optimizer, dtype)
+    for row, lr in zip(batch, lrs, strict=True):
+        single = solve("x^2 - 2", 1.0, lr, 200, optimizer, dtype)
+        assert row.lines() == single.lines(), lr
+        assert [it.state for it in row.iterations] == [it.state for it in single.iterations]
+        assert (row.outcome, row.hint) == (single.outcome, single.hint)
