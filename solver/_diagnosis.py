@@ -51,7 +51,9 @@ def converged(eq: Equation, x: float, root: Root | None, precision: str) -> bool
     within the rounding noise of 0 (all a precision can say near a multiple root)."""
     if root is None or not math.isfinite(x):
         return False
-    if abs(x - root.x) <= REACH * resolution(eq, root.x, precision):
+    # At a multiple root f' = 0, so noise / f' says nothing: only f(x) against its noise does.
+    blur = spacing(root.x, precision) if root.multiple else resolution(eq, root.x, precision)
+    if abs(x - root.x) <= REACH * blur:
         return True
     return abs(eq.value(x)) <= noise(eq, x, precision)
 
@@ -138,7 +140,7 @@ def diagnose(
     moved = abs(final_x - last.x)
     settling = frozen or (root is None or moved <= FLAT * abs(final_x - root.x))
     if root is None:
-        outcome = Outcome.STUCK if frozen or (stationary and settling) else Outcome.STILL_MOVING
+        outcome = Outcome.STUCK if frozen else Outcome.STILL_MOVING
         return outcome, None, _no_root_hint(eq, settings, path, final_x)
     if last.grad == 0 and slope != 0 and value != 0 and math.isfinite(slope * value):
         # f and f' are not 0, so dL/dx = 2f·f' is not either: it underflowed the precision.

@@ -126,7 +126,7 @@ def _refine_sign_change(
         x = guess if lo < guess < hi and hi - lo < 0.75 * width else 0.5 * (lo + hi)
         width = hi - lo
         f_x = _sign_of_f(eq, x)
-        if not math.isfinite(f_x):
+        if math.isnan(f_x):
             return None
         if f_x == 0:
             lo = hi = x
@@ -173,7 +173,19 @@ def _refine_touch(eq: Equation, lo: float, hi: float) -> float | None:
             hi = mid
     candidates = [lo, hi] + ([0.0] if lo <= 0.0 <= hi else [])
     best = min(candidates, key=lambda c: abs(eq.value(c)))
-    return best if _smooth(eq, best) and _vanishes(eq, best) else None
+    return best if _smooth(eq, best) and _touches(eq, best) else None
+
+
+def _touches(eq: Equation, x: float) -> bool:
+    """f touches 0 at x within what float64 can tell: between x and its neighbours a parabola
+    of f's curvature dips at most |f''|/2·ulp² below f(x), plus the rounding of f."""
+    value = eq.value(x)
+    if value == 0:
+        return _vanishes(eq, x)  # exact zeros are rechecked in 40 digits
+    step = max(math.ulp(x), 1e-290)
+    curvature = abs(eq.slope(x + step) - eq.slope(x - step)) / (2 * step)
+    noise = 4 * EPS["float64"] * rounding_scale(eq, x)
+    return math.isfinite(value) and abs(value) <= 0.5 * curvature * step * step + noise
 
 
 def _polynomial_seeds(eq: Equation) -> list[float]:
@@ -206,7 +218,8 @@ def roots_among(eq: Equation, xs: np.ndarray, near: float, *, every: bool = Fals
     magnitude = np.where(ok, np.abs(f), np.inf)
     brackets: list[tuple[float, int, int, str]] = []
     sign = np.sign(f)
-    for i in np.nonzero(ok[:-1] & ok[1:] & (sign[:-1] * sign[1:] < 0))[0]:
+    signed = ~np.isnan(f)  # ±inf has a sign: log(x) = −inf at 0 brackets its root at e^-4
+    for i in np.nonzero(signed[:-1] & signed[1:] & (sign[:-1] * sign[1:] < 0))[0]:
         brackets.append((min(abs(xs[i] - near), abs(xs[i + 1] - near)), int(i), int(i) + 1, "sign"))
     inner = np.arange(1, len(xs) - 1)
     dips = inner[

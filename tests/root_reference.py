@@ -6,6 +6,7 @@ uniform grid, so it is exact about simple roots inside its window and blind else
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -49,10 +50,16 @@ def scan_roots(eq: Equation, lo: float, hi: float, points: int = 200_001) -> lis
 
 
 def is_true_root(eq: Equation, r: float) -> bool:
-    """f changes sign within a few ulps of r, or is exactly 0 there, or touches 0 (|f| tiny
-    and no larger than a few ulps of slope allow)."""
-    step = 8 * math.ulp(r) + 1e-300
-    left, mid, right = eq.value(r - step), eq.value(r), eq.value(r + step)
-    if mid == 0 or (left < 0) != (right < 0):
+    """f is 0 at r, changes sign between two neighbouring floats within 8 ulps of r (then a
+    root lies between them: f is continuous there), or touches 0 (|f| tiny there)."""
+    step = math.ulp(r) or 5e-324
+    values = [eq.value(r + k * step) for k in range(-8, 9)]
+    if any(v == 0 for v in values):
         return True
-    return abs(mid) <= 1e-12 * max(1.0, abs(left), abs(right))
+    if any((a < 0) != (b < 0) for a, b in itertools.pairwise(values) if math.isfinite(a + b)):
+        return True
+    # a touch: |f| least at r, and no larger than f changes over one ulp there (below that
+    # float64 cannot tell a touch of 0 from a near miss)
+    here, near = abs(values[8]), (abs(values[7]), abs(values[9]))
+    change = max(abs(values[7] - values[8]), abs(values[9] - values[8]))
+    return (here <= min(near) and here <= 4 * change) or here <= 1e-12 * max(1.0, *near)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from equation_grammar import equations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from root_reference import is_true_root, scan_roots
@@ -61,15 +62,6 @@ def test_double_roots_are_found_and_marked_multiple() -> None:
         assert found.x == pytest.approx(k * math.pi, abs=1e-15)
     simple = nearest(parse_equation("x^2 - 2"), 1.0)
     assert simple is not None and not simple.multiple
-
-
-# A small grammar of equations, built as text: sums of scaled terms and a constant.
-TERMS = ["x", "x^2", "x^3", "exp(x)", "sin(x)", "cos(x)", "sqrt(x)", "log(x)", "1/x", "tanh(x)"]
-coefficient = st.sampled_from([-3, -2, -1, -0.5, 0.5, 1, 2, 3])
-term = st.tuples(coefficient, st.sampled_from(TERMS)).map(lambda ct: f"{ct[0]}*{ct[1]}")
-equations = st.tuples(st.lists(term, min_size=1, max_size=3), st.integers(-5, 5)).map(
-    lambda tc: " + ".join(tc[0]) + f" + ({tc[1]})"
-)
 
 
 @settings(max_examples=40, deadline=None)
