@@ -40,11 +40,13 @@ class Root:
 def sample_points(near: float, path: Sequence[float] = ()) -> np.ndarray:
     """Sorted float64 points: dense around `near`, geometric out to ±max, and the path."""
     scale = max(1.0, abs(near))
-    dense = np.linspace(near - _SPAN * scale, near + _SPAN * scale, _DENSE)
+    with np.errstate(over="ignore", invalid="ignore"):
+        dense = np.linspace(near - _SPAN * scale, near + _SPAN * scale, _DENSE)
     with np.errstate(over="ignore"):
         offsets = scale * 1e-3 * 2.0 ** np.arange(0, 1100, dtype=np.float64)
     offsets = offsets[np.isfinite(offsets)]
-    points = np.concatenate([dense, near - offsets, near + offsets, [-_BIGGEST, _BIGGEST]])
+    with np.errstate(over="ignore"):  # beyond ±max float: dropped just below
+        points = np.concatenate([dense, near - offsets, near + offsets, [-_BIGGEST, _BIGGEST]])
     trail = np.asarray([p for p in path if math.isfinite(p)], dtype=np.float64)
     if trail.size > _PATH_POINTS:
         trail = trail[np.linspace(0, trail.size - 1, _PATH_POINTS).astype(int)]
@@ -305,7 +307,8 @@ def least_value(eq: Equation, near: float, path: Sequence[float] = ()) -> Least 
         return None
     # Of the samples about as low as the least (cos(x) + 2 has a minimum every 2π), the nearest.
     ties = np.nonzero(magnitude <= least + 1e-3 * (least + 1e-300))[0]
-    i = int(ties[np.argmin(np.abs(xs[ties] - near))])
+    with np.errstate(over="ignore"):  # near ±1e308: distances overflow to inf, harmlessly
+        i = int(ties[np.argmin(np.abs(xs[ties] - near))])
     while 0 < i < len(xs) - 1 and min(magnitude[i - 1], magnitude[i + 1]) < magnitude[i]:
         i += -1 if magnitude[i - 1] < magnitude[i + 1] else 1
     # The least sample sits on a plateau that runs to an end of the sampled line: a tail.
