@@ -6,7 +6,7 @@ import enum
 import math
 import numbers
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, NamedTuple, cast
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -148,16 +148,34 @@ class Iteration(NamedTuple):
 
 @dataclass(frozen=True)
 class Hint:
-    """Why a run did not converge, from its numbers.
+    """Why a run ended as it did, from its numbers (solver._diagnosis decides it).
 
-    `lr_bound` is 2 / L''(x*) at the nearest root x*, the largest learning rate
-    for which plain SGD is stable there; `lr_above_bound` says whether this run's
-    lr exceeded it. `key` names the advice (see solver._outcome).
+    `key` names the text (solver._outcome_text). `lr_bound` is the largest stable learning
+    rate of this optimizer at the nearest root (`bound_kind` "sgd": 2 / L''(x*), "momentum":
+    2(1 + β) / L''(x*); Adam has none) and `lr_above_bound` whether this run's lr exceeds it.
+    `at_x` and `f_at` say where x stopped (or where |f| is least) and f there; `step` and
+    `spacing` compare a step lr·dL/dx with half the spacing of floats at x; `cause` names
+    why a run stopped early ("overflow", "loss_cutoff", "x_cutoff"); `done` counts steps taken;
+    `distance` is how far from the root x is (Adam) or will stop (float resolution).
     """
 
     key: str
     lr_bound: float | None = None
     lr_above_bound: bool | None = None
+    bound_kind: str | None = None
+    at_x: float | None = None
+    f_at: float | None = None
+    step: float | None = None
+    spacing: float | None = None
+    cause: str | None = None
+    done: int | None = None
+    distance: float | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Hint:
+        """A stored hint; fields this version does not know are dropped."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass
@@ -211,6 +229,6 @@ class Run:
             final_x=data["final_x"],
             outcome=Outcome(data["outcome"]),
             root=data.get("root"),
-            hint=Hint(**hint) if hint else None,
+            hint=Hint.from_dict(hint) if hint else None,
             seconds=data.get("seconds", 0.0),
         )

@@ -64,8 +64,8 @@ CASES: list[tuple[str, float, float, int, str, str, set[Outcome]]] = [
     ("x**2 - 2", -1e308, 1e308, 100, "sgd", "float64", {D}),
     ("x**2 - 2", 1.7976931348623157e308, 1.0, 100, "adam", "float64", {D, M}),
     ("x**2 - 2", TWO_53, TWO_53, 100, "momentum", "float32", {D}),
-    ("x**2 - 2", 1.0, 5e-324, 100, "sgd", "float64", {M}),
-    ("x**2 - 2", 1.0, 1e-45, 100, "adam", "float32", {M}),
+    ("x**2 - 2", 1.0, 5e-324, 100, "sgd", "float64", {S}),  # lr·dL/dx is below half an ulp
+    ("x**2 - 2", 1.0, 1e-45, 100, "adam", "float32", {S}),
     ("x**2 - 2", 5e-324, 0.01, 100, "sgd", "float32", {S}),  # float32(5e-324) is 0: dL/dx = 0
     ("x**2 - 2", 1.0, 0.01, MAX_STEPS, "sgd", "float32", {C}),
     ("x**2 - 2", 1.0, 0.01, MAX_STEPS, "adam", "float64", {C}),
@@ -174,7 +174,7 @@ def test_a_batch_of_hostile_learning_rates_draws_one_comparison(
     """
     lrs = [5e-324, 1e-300, 0.01, 1e30, 1e308]
     runs = solve_batch(Settings(equation="x**2 - 2", steps=200, precision="float64"), lrs)
-    assert [r.outcome for r in runs] == [M, M, C, D, D]
+    assert [r.outcome for r in runs] == [S, S, C, D, D]  # x cannot move at the tiny rates
     assert png_size(drawer.submit(render_comparison, runs).result()) == (1200, 500)
     poles = solve_batch(
         Settings(equation="1/x", steps=MAX_STEPS, precision="float64"),
@@ -291,7 +291,7 @@ SOLVES: list[tuple[dict[str, Any], str]] = [
     ({"lr": 1e30}, "diverged"),
     ({"x0": 1e30}, "diverged"),
     ({"x0": 1e308, "lr": 1e308, "precision": "float64"}, "diverged"),
-    ({"lr": 5e-324}, "still moving"),
+    ({"lr": 5e-324}, "stuck"),
     ({"x0": math.nan}, REFUSED),
     ({"lr": 1e39}, REFUSED),  # past float32: torch could not take the step
     ({"lr": 1e38, "optimizer": "adam"}, REFUSED),
