@@ -22,6 +22,7 @@ from .reply import Reply
 from .runtime import build_tutor, close_tutor
 from .tutor.caller import Caller
 from .tutor.errors import UserError
+from .tutor.staged import Staged
 from .tutor.tutor import Tutor
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,12 @@ class Console:
         try:
             name, options = parse_line(line)
             reply = await self._dispatch(name, options)
+            if isinstance(reply, Staged):  # the numbers first, then the picture's path
+                self._print(reply.numbers, end=False)
+                reply = await reply.final()
+                self._print_files(reply)
+            else:
+                self._print(reply)
         except ConsoleInputError as error:
             self._say(str(error))
         except UserError as error:
@@ -105,16 +112,18 @@ class Console:
         except Exception:  # a bug in one command must not end the session
             log.exception("a console command failed")
             self._say(t(CONSOLE_USER.lang, "internal_error"))
-        else:
-            self._print(reply)
 
     def _say(self, text: str) -> None:
         print(text, file=self.out)
         print(file=self.out, flush=True)
 
-    async def _dispatch(self, name: str, options: dict[str, object]) -> Reply:
+    async def _dispatch(self, name: str, options: dict[str, object]) -> Reply | Staged:
         if name == "solve":
-            return await self.tutor.run_solve(self.tutor.admit_solve(CONSOLE_USER, **options))  # type: ignore[arg-type]
+            job = self.tutor.admit_solve(CONSOLE_USER, **options)  # type: ignore[arg-type]
+            try:
+                return await self.tutor.solve_numbers(job)
+            finally:
+                job.release()
         if name == "explain":
             if "iteration" not in options:
                 raise ConsoleInputError("/explain needs iteration:K")
@@ -125,11 +134,19 @@ class Console:
         if name == "compare":
             if "lrs" not in options:
                 raise ConsoleInputError("/compare needs lrs:, e.g. /compare lrs:0.01 0.05 0.2")
-            return await self.tutor.run_compare(self.tutor.admit_compare(CONSOLE_USER, **options))  # type: ignore[arg-type]
+            return await self.tutor.compare_numbers(
+                self.tutor.admit_compare(CONSOLE_USER, **options)  # type: ignore[arg-type]
+            )
         return self.tutor.help(CONSOLE_USER.lang)
 
-    def _print(self, reply: Reply) -> None:
-        print(plain(reply.as_text()), file=self.out)
+    def _print(self, reply: Reply, end: bool = True) -> None:
+        print(plain(reply.as_text()), file=self.out, flush=not end)
+        if end:
+            self._print_files(reply)
+
+    def _print_files(self, reply: Reply) -> None:
+        if reply.note:  # the picture could not be drawn
+            print(plain(reply.note), file=self.out)
         for attachment in ([reply.image] if reply.image else []) + reply.files:
             self.images.mkdir(parents=True, exist_ok=True)
             path = self.images / attachment.filename

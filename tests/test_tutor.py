@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.tutor.solve as solve_feature
 from bot.config import Config, LimitsConfig, StorageConfig
 from bot.runtime import build_tutor, close_tutor
 from bot.tutor.caller import Caller
@@ -136,7 +137,8 @@ async def test_csv_has_every_iteration_at_full_precision(tutor: Tutor) -> None:
 async def test_a_full_pool_answers_busy_and_spends_no_cooldown(tmp_path: Path) -> None:
     tutor = tutor_with(tmp_path, cooldown_seconds=60)
     try:
-        held = [tutor.admit_solve(Caller(user_id=n, channel_id=1)) for n in (3, 4)]
+        # Different settings: a request identical to one in flight would join it instead.
+        held = [tutor.admit_solve(Caller(user_id=n, channel_id=1), lr=n / 100) for n in (3, 4)]
         with pytest.raises(UserError) as info:
             tutor.admit_solve(ALICE)
         assert info.value.key == "busy"
@@ -159,11 +161,34 @@ async def test_a_full_pool_answers_busy_and_spends_no_cooldown(tmp_path: Path) -
 async def test_a_worker_failure_is_answered_and_frees_the_slot(
     tutor: Tutor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(run: object, lang: str) -> bytes:
-        raise RuntimeError("matplotlib exploded")
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("torch exploded")
 
-    monkeypatch.setattr(tutor.renderer, "convergence", broken)
+    monkeypatch.setattr(solve_feature, "solve", broken)
     with pytest.raises(UserError) as info:
         await tutor.run_solve(tutor.admit_solve(ALICE))
     assert info.value.key == "worker_failed"
     assert tutor.pool.pending == 0 and tutor.store.count() == 0
+    assert len(tutor.shared) == 0  # a failure is not kept for the next request
+
+
+async def test_the_numbers_come_before_the_picture_and_stay_when_it_cannot_be_drawn(
+    tutor: Tutor,
+) -> None:
+    staged = await tutor.solve_numbers(tutor.admit_solve(ALICE))
+    assert staged.numbers.image is None and staged.numbers.note == "Drawing the picture…"
+    assert "x=1.4142133" in staged.numbers.as_text()
+    assert tutor.store.get(staged.numbers.run_id or 0) is not None  # stored before it goes out
+    final = await staged.final()
+    assert final.image is not None and final.image.filename == f"run-{final.run_id}.png"
+    assert final.note == "" and final.as_text() == staged.numbers.as_text()
+
+    tutor.renderer.max_waiting = 0  # every drawing is refused: too many waiting
+    staged = await tutor.solve_numbers(tutor.admit_solve(ALICE, lr=0.02))
+    final = await staged.final()
+    assert final.image is None and final.note.startswith("The picture could not be drawn")
+    assert final.as_text() == staged.numbers.as_text()  # the numbers stay as they were
+    assert tutor.store.get(final.run_id or 0) is not None
+    staged = await tutor.compare_numbers(tutor.admit_compare(ALICE, lrs="0.01 0.1"))
+    final = await staged.final()
+    assert final.image is None and "0.1" in final.description and final.note
