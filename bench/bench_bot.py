@@ -182,6 +182,7 @@ def descendants(pid: int) -> list[int]:
 async def start_up(directory: Path) -> dict[str, Any]:
     """`python -m bot` (through the launcher) to ready, its first answer, and its processes' RSS."""
     out: dict[str, Any] = {}
+    directory.mkdir(parents=True, exist_ok=True)
     async with StandIn() as standin:
         config = write_config(directory, standin, limits=LIMITS)
         env = dict(os.environ, DISCORD_TOKEN=standin.token, PYTHONPATH=str(ROOT))
