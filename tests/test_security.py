@@ -34,7 +34,7 @@ from equation_checks import parse_and_use
 from hostile_equations import HOSTILE
 from reliability_record import SecretWatch, find_secrets
 
-from bot.render_pool import Renderer
+import bot.tutor.solve as solve_feature
 
 # --- hostile equations through the bot --------------------------------------------------------
 
@@ -244,13 +244,13 @@ async def test_the_whole_session_is_searched_for_this_token(
     saved = discord_logger.level
     discord_logger.setLevel(logging.DEBUG)
     try:
-        real = Renderer.convergence
-        Renderer.convergence = lambda self, run, lang: 1 / 0  # type: ignore[method-assign]
+        real = solve_feature.solve
+        solve_feature.solve = lambda *args, **kwargs: 1 / 0  # type: ignore[assignment]
         try:
             async with bot_in_process(standin, write_config(tmp_path, standin)):
                 await wait_answer(await standin.invoke_command("solve", {}))
         finally:
-            Renderer.convergence = real  # type: ignore[method-assign]
+            solve_feature.solve = real
     finally:
         discord_logger.setLevel(saved)
     for handler in logging.getLogger().handlers:

@@ -16,6 +16,7 @@ import sympy  # type: ignore[import-untyped]
 import torch
 from sympy import Expr
 
+from .canonical import canonical_text
 from .errors import EquationError
 from .grammar import parse_tree
 from .nodes import Node
@@ -44,6 +45,11 @@ class Equation:
     def f_text(self) -> str:
         """f(x) = lhs − rhs as readable text: x² − 2 for both `x**2 - 2` and `x^2 = 2`."""
         return sympy_text(self.sympy) if "=" in self.pretty else self.pretty
+
+    @property
+    def canonical(self) -> str:
+        """The parsed tree as exact text: equal texts compute the same f (numbers as float.hex)."""
+        return canonical_text(self._tree)
 
     def torch(self, x: torch.Tensor) -> torch.Tensor:
         """f(x) elementwise with torch ops, any shape and dtype, differentiable."""

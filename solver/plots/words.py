@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-
-from matplotlib import font_manager
+from typing import TYPE_CHECKING
 
 from .._numbers import typed_number
 from .._outcome_text import outcome_words
-from .._run import Run
-from ..equation import Equation
+
+if TYPE_CHECKING:  # the drawing processes import this module without torch or sympy
+    from .._run import Run
+    from ..equation import Equation
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ def cjk_family() -> str | None:
 
 
 def _find_cjk() -> str | None:
+    from matplotlib import font_manager
+
     known = {f.name for f in font_manager.fontManager.ttflist}
     for family in _CJK_FAMILIES:
         if family in known:
