@@ -35,6 +35,7 @@ from hostile_equations import HOSTILE
 from reliability_record import SecretWatch, find_secrets
 
 import bot.tutor.solve as solve_feature
+from solver import EquationError, check_equation, parse_equation
 
 # --- hostile equations through the bot --------------------------------------------------------
 
@@ -85,6 +86,19 @@ async def answer_of(handle: InteractionHandle) -> Message:
     return await wait_answer(handle, timeout=120)
 
 
+def symbolic_refusal(text: str) -> bool:
+    """The event loop's cheap check passes `text`, the worker's symbolic form refuses it."""
+    try:
+        check_equation(text)
+    except EquationError:
+        return False
+    try:
+        parse_equation(text)
+    except EquationError as error:
+        return error.code in ("no_value", "result_too_large")
+    return False
+
+
 @pytest.mark.bot_config(limits={"workers": 2, "queue": len(HOSTILE)})
 async def test_the_hostile_corpus_through_discord_is_answered_and_runs_no_code(
     standin: StandIn, own_bot: LiveBot, tmp_path: Path, record_figure: Callable[..., None]
@@ -118,6 +132,11 @@ async def test_the_hostile_corpus_through_discord_is_answered_and_runs_no_code(
         assert "went wrong" not in shown and "on my side" not in shown, (text[:60], shown)
         if handle.callback.type == 4:
             assert message.ephemeral and (REFUSAL in shown or "doesn't work" in shown), shown
+            kinds["refused"] += 1
+        elif REFUSAL in shown:
+            # Only the symbolic form, built in the worker after the defer, can refuse these
+            # (x/sin(π) has no value): the refusal replaces the public "thinking" message.
+            assert symbolic_refusal(text), (text[:60], shown)
             kinds["refused"] += 1
         else:
             assert not message.ephemeral and "Gradient descent on" in shown, (text[:60], shown)

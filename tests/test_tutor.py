@@ -240,3 +240,28 @@ async def test_the_numbers_come_before_the_picture_and_stay_when_it_cannot_be_dr
     staged = await tutor.compare_numbers(tutor.admit_compare(ALICE, lrs="0.01 0.1"))
     final = await staged.final()
     assert final.image is None and "0.1" in final.description and final.note
+
+
+async def test_admitting_a_solve_does_no_symbolic_work_on_the_event_loop(tutor: Tutor) -> None:
+    # The event loop only checks the text (tokens, grammar, bounds); sympy runs in the worker.
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    job = tutor.admit_solve(ALICE, equation="sin(x)^2 + 2^x/log(x) = tanh(x) + e^x")
+    profiler.disable()
+    job.release()
+    files = {path for path, _, _ in pstats.Stats(profiler).stats}  # type: ignore[attr-defined]
+    assert not [f for f in files if "/sympy/" in f]
+    assert [f for f in files if f.endswith("grammar.py")]  # the check did run
+
+
+async def test_an_equation_only_the_symbolic_form_refuses_is_answered_from_the_worker(
+    tutor: Tutor,
+) -> None:
+    job = tutor.admit_solve(ALICE, equation="x/sin(pi)")  # passes the cheap check
+    with pytest.raises(UserError) as info:
+        await tutor.run_solve(job)
+    assert info.value.key == "bad_equation" and "no value" in str(info.value.params["detail"])
+    assert tutor.pool.pending == 0 and tutor.store.count() == 0

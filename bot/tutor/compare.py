@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import Unpack
 
-from solver import Equation, Run, Settings, solve_batch
+from solver import Run, Settings, solve_batch
+from solver.equation import CheckedEquation
 from solver.plots.pictures import Picture
 from solver.plots.prepare import comparison_picture
 
@@ -21,7 +22,7 @@ from .caller import Caller
 from .context import TutorContext
 from .errors import UserError
 from .layout import compare_reply
-from .options import SettingsOptions, checked_equation, checked_settings
+from .options import SettingsOptions, checked_equation, checked_settings, refused_in_worker
 from .staged import Publish, Staged, futures, prepared_or_none, run_in_stages, staged
 
 MAX_COMPARE = 8
@@ -32,7 +33,7 @@ class CompareJob:
     """An admitted /compare: the shared settings, the rates and the pool slot reserved for it."""
 
     caller: Caller
-    equation: Equation
+    equation: CheckedEquation
     settings: Settings
     lrs: tuple[float, ...]
     reservation: Reservation
@@ -79,7 +80,8 @@ def admit_compare(
 def _solve_store_prepare(
     ctx: TutorContext, job: CompareJob, publish: Publish[tuple[int, list[Run]]]
 ) -> Picture | None:
-    runs = solve_batch(job.settings, job.lrs, max_seconds=ctx.config.solver.max_seconds)
+    with refused_in_worker(job.caller.lang):
+        runs = solve_batch(job.settings, job.lrs, max_seconds=ctx.config.solver.max_seconds)
     ids = [ctx.save(job.caller, run) for run in runs]
     publish((ids[0], runs))
     return prepared_or_none(lambda: comparison_picture(runs, job.caller.lang))

@@ -86,6 +86,8 @@ class TutorContext:
             return await reservation.run(fn, *args, **kwargs)
         except Busy:
             raise UserError("busy") from None
+        except UserError:  # a refusal raised in the worker (an equation with no value)
+            raise
         except StorageUnavailable:
             log.warning("the run store is unreachable", exc_info=True)
             raise UserError("storage_down") from None

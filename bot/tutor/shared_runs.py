@@ -17,7 +17,8 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from solver import Equation, Outcome, Progress, Run, Settings
+from solver import Outcome, Progress, Run, Settings
+from solver.equation import CheckedEquation
 
 from ..work_pool import Reservation
 from .staged import futures
@@ -30,10 +31,10 @@ CACHED_ITERATIONS = 500_000  # about 60 MB of iterations at most, whatever the r
 @dataclass(frozen=True)
 class RunKey:
     """What decides a run and its picture, exactly: floats by their bits, the equation by its
-    parsed tree's exact text and the words its picture's title shows."""
+    parsed tree's exact text and the text as typed (2 and 2.0 parse alike but print apart)."""
 
     equation: str
-    title: str
+    typed: str
     x0: str
     lr: str
     steps: int
@@ -42,11 +43,11 @@ class RunKey:
     lang: str
 
 
-def run_key(settings: Settings, equation: Equation, lang: str) -> RunKey:
+def run_key(settings: Settings, equation: CheckedEquation, lang: str) -> RunKey:
     """The key of a /solve; float.hex keeps 0.0 and −0.0, and numbers that print alike, apart."""
     return RunKey(
         equation.canonical,
-        equation.f_text,
+        equation.pretty,
         settings.x0.hex(),
         settings.lr.hex(),
         settings.steps,

@@ -12,7 +12,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Unpack
 
-from solver import Equation, Progress, Run, Settings, solve
+from solver import Progress, Run, Settings, solve
+from solver.equation import CheckedEquation
 from solver.plots.pictures import Picture
 from solver.plots.prepare import convergence_picture
 
@@ -21,7 +22,7 @@ from ..work_pool import Reservation
 from .caller import Caller
 from .context import TutorContext
 from .layout import solve_reply
-from .options import SettingsOptions, checked_equation, checked_settings
+from .options import SettingsOptions, checked_equation, checked_settings, refused_in_worker
 from .shared_runs import SharedRun, run_key
 from .staged import Publish, Staged, prepared_or_none, run_in_stages, staged
 
@@ -31,7 +32,7 @@ class SolveJob:
     """An admitted /solve: its checked settings and the computation it started or joined."""
 
     caller: Caller
-    equation: Equation
+    equation: CheckedEquation
     settings: Settings
     shared: SharedRun
     ctx: TutorContext = field(repr=False)
@@ -66,9 +67,10 @@ def admit_solve(ctx: TutorContext, caller: Caller, **options: Unpack[SettingsOpt
 def _solve_then_prepare(
     ctx: TutorContext, shared: SharedRun, publish: Publish[Run]
 ) -> Picture | None:
-    run = solve(
-        shared.settings, max_seconds=ctx.config.solver.max_seconds, progress=shared.progress
-    )
+    with refused_in_worker(shared.key.lang):
+        run = solve(
+            shared.settings, max_seconds=ctx.config.solver.max_seconds, progress=shared.progress
+        )
     publish(run)
     return prepared_or_none(lambda: convergence_picture(run, shared.key.lang))
 
