@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._diagnosis import HUGE_LOSS, HUGE_X
-from ._run import MOMENTUM, Outcome, Run
+from ._run import HUGE_LOSS, HUGE_X, MOMENTUM, Outcome, Run
 
 OUTCOME_WORDS = {
     "en": {
