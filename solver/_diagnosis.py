@@ -31,7 +31,10 @@ def stability_bound(eq: Equation, root: Root | None, optimizer: str) -> float | 
     slope = eq.slope(root.x)
     if not math.isfinite(slope) or slope == 0:
         return None
-    bound = 1.0 / (slope * slope)  # 2 / L'' with L'' = 2f'²
+    curvature = slope * slope  # L'' / 2 with L'' = 2f'²
+    if not 0 < curvature < math.inf:  # f' = 1e-300 squares to 0: no bound a float can state
+        return None
+    bound = 1.0 / curvature  # 2 / L''
     return bound * (1 + MOMENTUM) if optimizer == "momentum" else bound
 
 

@@ -199,7 +199,12 @@ def _polynomial_seeds(eq: Equation) -> list[float]:
     coeffs = np.trim_zeros(np.array(eq.polynomial_coeffs(), dtype=np.float64), "f")
     if coeffs.size < 2:
         return []
-    return [float(z.real) for z in np.roots(coeffs) if abs(z.imag) <= 1e-3 * max(1.0, abs(z))]
+    try:
+        with np.errstate(all="ignore"):
+            found = np.roots(coeffs)
+    except np.linalg.LinAlgError:  # 1e-320x − 1: the companion matrix overflows (1 / 1e-320)
+        return []  # the sampling still brackets the root
+    return [float(z.real) for z in found if abs(z.imag) <= 1e-3 * max(1.0, abs(z))]
 
 
 def _from_seed(eq: Equation, seed: float) -> float | None:

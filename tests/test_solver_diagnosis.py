@@ -194,3 +194,33 @@ def test_f_that_rounds_to_zero_far_from_the_root_is_stuck_not_converged():
     assert run.hint is not None and run.hint.key == "f_rounds_to_zero_float32"
     text = hint_text(run, "en")
     assert "float32 computes f as 0" in text and "The root is 0" in text
+
+
+@pytest.mark.parametrize("precision", ["float32", "float64"])
+@pytest.mark.parametrize(
+    ("equation", "root"),
+    [("1e-300x - 1", 1e300), ("x*1e-320", 0.0), ("1e-310x", 0.0), ("(x+sqrt(2))^99 = 0", None)],
+)
+def test_tiny_or_huge_coefficients_end_in_an_outcome_not_a_crash(equation, root, precision):
+    # Issue 11: these raised ZeroDivisionError in the lr bound (f'(x*)² underflows to 0).
+    run = solve(Settings(equation, precision=precision))
+    assert run.outcome in (Outcome.STUCK, Outcome.DIVERGED)
+    if root is not None:
+        assert run.root == root
+    assert hint_text(run, "en")
+
+
+def test_a_polynomial_whose_companion_matrix_overflows_still_gets_an_answer():
+    # Issue 11: 1e-320x = 1 raised LinAlgError in numpy's polynomial roots (1 / 1e-320 = inf);
+    # its root, 1e320, lies beyond float64, so no float x can reach it.
+    run = solve(Settings("1e-320x = 1"))
+    assert run.outcome is Outcome.STUCK and run.root is None and hint_text(run, "en")
+
+
+def test_an_overflow_is_called_an_overflow_not_out_of_domain():
+    # Issue 11: exp(1000x) = 1 and x/1e-320 = 1 were reported as "log or sqrt of a negative".
+    for equation in ("exp(1000x)=1", "x/1e-320=1"):
+        run = solve(Settings(equation))
+        assert run.outcome is Outcome.DIVERGED, equation
+        assert run.hint is not None and run.hint.cause == "overflow"
+        assert "overflowed float32" in (hint_text(run, "en") or "")
