@@ -122,7 +122,13 @@ async def test_the_hostile_corpus_through_discord_is_answered_and_runs_no_code(
         )
         for i, text in enumerate(texts)
     ]
+    # Another user's /help while the whole burst is in flight: answered within Discord's window.
+    helping = await standin.invoke_command("help", {}, user=standin.make_user("bystander"))
     answers = await asyncio.gather(*(answer_of(h) for h in handles))
+    helped = await helping.wait_final()
+    assert helping.callback is not None and helping.callback.elapsed < 3.0
+    assert "/solve" in embed_text(helped)
+    record_figure("/help acknowledged during the burst, s", round(helping.callback.elapsed, 3))
     after = await (await standin.invoke_command("help", {})).wait_final()
     assert "/solve" in embed_text(after)
     kinds: Counter[str] = Counter()
