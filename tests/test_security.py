@@ -86,6 +86,15 @@ async def answer_of(handle: InteractionHandle) -> Message:
     return await wait_answer(handle, timeout=120)
 
 
+async def loop_lag(lags: list[float], every: float = 0.01) -> None:
+    """How late each 10 ms sleep wakes up: what a blocked event loop would show."""
+    loop = asyncio.get_running_loop()
+    while True:
+        start = loop.time()
+        await asyncio.sleep(every)
+        lags.append(loop.time() - start - every)
+
+
 def symbolic_refusal(text: str) -> bool:
     """The event loop's cheap check passes `text`, the worker's symbolic form refuses it."""
     try:
@@ -112,6 +121,8 @@ async def test_the_hostile_corpus_through_discord_is_answered_and_runs_no_code(
     """
     canary = tmp_path / "CANARY"
     texts = [text.replace("{canary}", str(canary)) for text in HOSTILE]
+    lags: list[float] = []
+    sampler = asyncio.ensure_future(loop_lag(lags))  # the bot shares this event loop
     handles = [
         await standin.invoke_command(
             # Over 200 characters Discord's client refuses; sent anyway, as a raw client could.
@@ -129,6 +140,8 @@ async def test_the_hostile_corpus_through_discord_is_answered_and_runs_no_code(
     assert helping.callback is not None and helping.callback.elapsed < 3.0
     assert "/solve" in embed_text(helped)
     record_figure("/help acknowledged during the burst, s", round(helping.callback.elapsed, 3))
+    sampler.cancel()
+    record_figure("event-loop lag during the burst, worst ms", round(1000 * max(lags), 1))
     after = await (await standin.invoke_command("help", {})).wait_final()
     assert "/solve" in embed_text(after)
     kinds: Counter[str] = Counter()
