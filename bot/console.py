@@ -16,8 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from solver.words import t
+
 from .config import Config
-from .i18n import t
 from .reply import Reply
 from .runtime import build_tutor, close_tutor
 from .tutor.caller import Caller
@@ -39,9 +40,7 @@ OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
     "compare": {"lrs": str, "x0": float, "steps": int, "equation": str},
     "help": {},
 }
-USAGE = (
-    "commands: " + ", ".join(f"/{name}" for name in OPTIONS) + " (e.g. /solve x0:1 lr:0.01), /quit"
-)
+USAGE = t(CONSOLE_USER.lang, "console.usage", commands=", ".join(f"/{name}" for name in OPTIONS))
 PROMPT = "gd-tutor> "
 _MARK = re.compile(r"(?<!\\)(\*\*|`)")  # bold and code marks, unless escaped
 _ESCAPED = re.compile(r"\\([^\w\s])")
@@ -68,8 +67,9 @@ def parse_line(line: str) -> tuple[str, dict[str, object]]:
     marker = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, known)) + r"):") if known else None
     found = list(marker.finditer(rest)) if marker else []
     if rest.strip() and (not found or rest[: found[0].start()].strip()):
+        takes = ", ".join(known) or t(CONSOLE_USER.lang, "console.no_options")
         raise ConsoleInputError(
-            f"options look like name:value; /{name} takes {', '.join(known) or 'none'}"
+            t(CONSOLE_USER.lang, "console.not_options", name=name, options=takes)
         )
     options: dict[str, object] = {}
     for i, m in enumerate(found):
@@ -78,8 +78,9 @@ def parse_line(line: str) -> tuple[str, dict[str, object]]:
         try:
             options[m.group(1)] = known[m.group(1)](raw)
         except ValueError:
+            kind = known[m.group(1)].__name__
             raise ConsoleInputError(
-                f"{m.group(1)}: {raw!r} is not a valid {known[m.group(1)].__name__}"
+                t(CONSOLE_USER.lang, "console.bad_value", key=m.group(1), raw=repr(raw), kind=kind)
             ) from None
     return name, options
 
@@ -101,10 +102,10 @@ class Console:
         except ConsoleInputError as error:
             self._say(str(error))
         except UserError as error:
-            self._say(plain(t(CONSOLE_USER.lang, error.key, **error.params)))
+            self._say(plain(error.text(CONSOLE_USER.lang)))
         except Exception:  # a bug in one command must not end the session
             log.exception("a console command failed")
-            self._say(t(CONSOLE_USER.lang, "internal_error"))
+            self._say(t(CONSOLE_USER.lang, "bot.internal_error"))
         else:
             self._print(reply)
 
@@ -117,14 +118,14 @@ class Console:
             return await self.tutor.run_solve(self.tutor.admit_solve(CONSOLE_USER, **options))  # type: ignore[arg-type]
         if name == "explain":
             if "iteration" not in options:
-                raise ConsoleInputError("/explain needs iteration:K")
+                raise ConsoleInputError(t(CONSOLE_USER.lang, "console.explain_needs_iteration"))
             run = options.get("run")
             iteration = options["iteration"]
             assert isinstance(iteration, int) and (run is None or isinstance(run, int))
             return await self.tutor.explain(CONSOLE_USER, iteration, run)
         if name == "compare":
             if "lrs" not in options:
-                raise ConsoleInputError("/compare needs lrs:, e.g. /compare lrs:0.01 0.05 0.2")
+                raise ConsoleInputError(t(CONSOLE_USER.lang, "console.compare_needs_lrs"))
             return await self.tutor.run_compare(self.tutor.admit_compare(CONSOLE_USER, **options))  # type: ignore[arg-type]
         return self.tutor.help(CONSOLE_USER.lang)
 
@@ -184,7 +185,8 @@ def run_console(config: Config, stdin: TextIO, stdout: TextIO) -> int:
             stream.reconfigure(errors="replace")
     tutor = build_tutor(config)
     images = config.storage.path.parent / "images"
-    print(f"gd-tutor console · {USAGE}\nimages are saved under {images}", file=stdout, flush=True)
+    banner = t(CONSOLE_USER.lang, "console.banner", usage=USAGE, images=images)
+    print(banner, file=stdout, flush=True)
     try:
         asyncio.run(_serve(Console(tutor, stdout, images), stdin, stdin.isatty()))
     except KeyboardInterrupt:

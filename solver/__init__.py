@@ -6,7 +6,7 @@ Never imports discord. Everything the bot shows comes from here.
 from ._explain import Explanation, IterationOutOfRange, Section, explain
 from ._loop import MAX_BATCH, Progress, solve, solve_batch
 from ._numbers import article_number, typed_number
-from ._outcome_text import hint_text, outcome_words
+from ._outcome_text import hint_text, outcome_label, outcome_words
 from ._run import (
     MAX_STEPS,
     OPTIMIZERS,
@@ -18,12 +18,10 @@ from ._run import (
     Settings,
     SettingsError,
 )
-from .equation import MESSAGES as EQUATION_MESSAGES
 from .equation import Equation, EquationError, parse_equation
 from .plots import render_comparison, render_convergence
 
 __all__ = [
-    "EQUATION_MESSAGES",
     "MAX_BATCH",
     "MAX_STEPS",
     "OPTIMIZERS",
@@ -43,6 +41,7 @@ __all__ = [
     "article_number",
     "explain",
     "hint_text",
+    "outcome_label",
     "outcome_words",
     "parse_equation",
     "render_comparison",

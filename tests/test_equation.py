@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from torch import nn, optim
 
-from solver.equation import MESSAGES, Equation, EquationError, parse_cached, parse_equation
+from solver.equation import Equation, EquationError, parse_cached, parse_equation
+from solver.words import language
 
 EXPECTED = Path("/work/shared/seed/expected_output.txt")
 X = sympy.Symbol("x", real=True)
@@ -341,7 +342,7 @@ def parse_and_use(text: str) -> tuple[Equation | EquationError, float]:
     assert result is not None
     if isinstance(result, EquationError):
         assert result.code != "internal", repr(result.__cause__)
-        assert result.code in MESSAGES and str(result)
+        assert f"equation.{result.code}" in language("en").messages and str(result)
     return result, best
 
 

@@ -23,7 +23,6 @@ from discord_standin.validation import message_errors
 
 from bot.config import Config, LimitsConfig, SolverConfig, StorageConfig
 from bot.discord_app.to_discord import to_embed
-from bot.i18n import t
 from bot.runtime import build_tutor, close_tutor
 from bot.storage import RunStore
 from bot.tutor.caller import Caller
@@ -200,7 +199,7 @@ CALLER = Caller(user_id=7, channel_id=8)
 
 
 def refusal(error: UserError) -> str:
-    return t("en", error.key, **error.params)
+    return error.text("en")
 
 
 @pytest.mark.parametrize(

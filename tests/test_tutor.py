@@ -78,17 +78,17 @@ async def test_explain_finds_the_latest_run_in_the_channel(tutor: Tutor) -> None
     assert "run #1" in text and "x_1 = 1.0800000" in text
     with pytest.raises(UserError) as info:
         await tutor.explain(BOB, 1)
-    assert info.value.key == "no_runs"
+    assert info.value.key == "bot.no_runs"
 
 
 async def test_explain_names_unknown_runs_and_iterations_out_of_range(tutor: Tutor) -> None:
     reply = await tutor.run_solve(tutor.admit_solve(ALICE, steps=5))
     with pytest.raises(UserError) as info:
         await tutor.explain(ALICE, 0, 99)
-    assert (info.value.key, info.value.params) == ("unknown_run", {"run_id": 99})
+    assert (info.value.key, info.value.params) == ("bot.unknown_run", {"run_id": 99})
     with pytest.raises(UserError) as info:
         await tutor.explain(ALICE, 5, reply.run_id)
-    assert (info.value.key, info.value.params) == ("iteration_range", {"k": 5, "last": 4})
+    assert (info.value.key, info.value.params) == ("bot.iteration_range", {"k": 5, "last": 4})
 
 
 async def test_step_buttons_walk_a_run_and_stop_at_its_ends(tutor: Tutor) -> None:
@@ -130,7 +130,7 @@ async def test_csv_has_every_iteration_at_full_precision(tutor: Tutor) -> None:
     ]
     with pytest.raises(UserError) as info:
         await tutor.export_csv(BOB, run_id + 1)
-    assert info.value.key == "unknown_run"
+    assert info.value.key == "bot.unknown_run"
 
 
 async def test_a_full_pool_answers_busy_and_spends_no_cooldown(tmp_path: Path) -> None:
@@ -139,16 +139,16 @@ async def test_a_full_pool_answers_busy_and_spends_no_cooldown(tmp_path: Path) -
         held = [tutor.admit_solve(Caller(user_id=n, channel_id=1)) for n in (3, 4)]
         with pytest.raises(UserError) as info:
             tutor.admit_solve(ALICE)
-        assert info.value.key == "busy"
+        assert info.value.key == "bot.busy"
         held[0].release()
         job = tutor.admit_solve(ALICE)  # its cooldown was not spent on the busy answer
         with pytest.raises(UserError) as info:
             tutor.admit_compare(Caller(user_id=1, channel_id=1), lrs="0.1 0.2")
-        assert info.value.key == "busy"
+        assert info.value.key == "bot.busy"
         job.release()
         with pytest.raises(UserError) as info:
             tutor.admit_solve(ALICE)
-        assert info.value.key == "cooldown" and info.value.params["seconds"] > 59
+        assert info.value.key == "bot.cooldown" and info.value.params["seconds"] > 59
         assert tutor.pool.pending == 1  # only held[1]'s slot
         held[1].release()
         assert tutor.pool.pending == 0
@@ -165,5 +165,5 @@ async def test_a_worker_failure_is_answered_and_frees_the_slot(
     monkeypatch.setattr(tutor.renderer, "convergence", broken)
     with pytest.raises(UserError) as info:
         await tutor.run_solve(tutor.admit_solve(ALICE))
-    assert info.value.key == "worker_failed"
+    assert info.value.key == "bot.worker_failed"
     assert tutor.pool.pending == 0 and tutor.store.count() == 0

@@ -7,7 +7,8 @@ import logging
 import discord
 from discord import app_commands
 
-from ..i18n import language, t
+from solver.words import language_of, t
+
 from ..tutor.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -15,14 +16,14 @@ log = logging.getLogger(__name__)
 
 def error_text(error: BaseException, locale: str) -> str:
     """What to tell the user about `error`; unknown errors are logged with their traceback."""
-    lang = language(locale)
+    lang = language_of(locale)
     cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
     if isinstance(cause, UserError):
-        return t(lang, cause.key, **cause.params)
+        return cause.text(lang)
     if isinstance(cause, app_commands.TransformerError | app_commands.CommandSignatureMismatch):
-        return t(lang, "bad_setting", detail=str(cause)[:300])
+        return t(lang, "bot.bad_setting", detail=str(cause)[:300])
     log.error("command failed", exc_info=cause)
-    return t(lang, "internal_error")
+    return t(lang, "bot.internal_error")
 
 
 async def answer_error(interaction: discord.Interaction, text: str) -> None:

@@ -51,9 +51,9 @@ class TutorContext:
         try:
             return self.pool.reserve(caller.user_id)
         except Busy:
-            raise UserError("busy") from None
+            raise UserError("bot.busy") from None
         except CoolingDown as wait:
-            raise UserError("cooldown", seconds=wait.seconds) from None
+            raise UserError("bot.cooldown", seconds=wait.seconds) from None
 
     async def compute(
         self, reservation: Reservation, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
@@ -62,10 +62,10 @@ class TutorContext:
         try:
             return await reservation.run(fn, *args, **kwargs)
         except Busy:
-            raise UserError("busy") from None
+            raise UserError("bot.busy") from None
         except Exception:
             log.exception("a worker failed")
-            raise UserError("worker_failed") from None
+            raise UserError("bot.worker_failed") from None
         finally:
             reservation.release()
 

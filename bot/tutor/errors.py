@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from solver.words import t
+
 
 class UserError(Exception):
-    """A message key of bot.i18n and its parameters; the edge answers it ephemerally."""
+    """A catalogue key (bot.busy, ...) and its parameters; the edge answers it ephemerally."""
 
     def __init__(self, key: str, **params: object) -> None:
         super().__init__(key)
         self.key = key
         self.params = params
+
+    def text(self, lang: str) -> str:
+        """The refusal in `lang`."""
+        return t(lang, self.key, **self.params)

@@ -17,11 +17,11 @@ async def find_run(ctx: TutorContext, caller: Caller, run_id: int | None) -> Sto
     if run_id is None:
         stored = await ctx.light(ctx.store.latest, caller.user_id, caller.channel_id)
         if stored is None:
-            raise UserError("no_runs")
+            raise UserError("bot.no_runs")
         return stored
     stored = await ctx.light(ctx.store.get, run_id)
     if stored is None:
-        raise UserError("unknown_run", run_id=run_id)
+        raise UserError("bot.unknown_run", run_id=run_id)
     return stored
 
 
@@ -33,7 +33,7 @@ async def explanation(
     try:
         explained = await ctx.light(explain, stored.run, iteration, caller.lang)
     except IterationOutOfRange as error:
-        raise UserError("iteration_range", k=iteration, last=error.last) from None
+        raise UserError("bot.iteration_range", k=iteration, last=error.last) from None
     return explained, stored.id
 
 

@@ -28,13 +28,13 @@ class SettingsOptions(TypedDict, total=False):
 def checked_settings(lang: str, max_steps: int, **options: Unpack[SettingsOptions]) -> Settings:
     """The Settings of a command, or UserError in the caller's language."""
     if not 1 <= options.get("steps", Settings.steps) <= max_steps:
-        raise UserError("steps_too_many", max=max_steps)
+        raise UserError("bot.steps_too_many", max=max_steps)
     try:
         return Settings(**options)
     except SettingsError as error:
         if error.code == "steps_out_of_range":  # a config that skipped the loader's check
-            raise UserError("steps_too_many", **error.params) from None
-        raise UserError("bad_setting", detail=settings_error_text(error.code, lang)) from None
+            raise UserError("bot.steps_too_many", **error.params) from None
+        raise UserError("bot.bad_setting", detail=settings_error_text(error.code, lang)) from None
 
 
 def checked_equation(text: str, lang: str) -> Equation:
@@ -42,4 +42,4 @@ def checked_equation(text: str, lang: str) -> Equation:
     try:
         return parse_equation(text)
     except EquationError as error:
-        raise UserError("bad_equation", detail=equation_error_text(error, lang)) from None
+        raise UserError("bot.bad_equation", detail=equation_error_text(error, lang)) from None

@@ -5,6 +5,6 @@ to_float64, to_sympy, polynomial and pretty; equation ties them into Equation.
 """
 
 from .equation import Equation, parse_cached, parse_equation
-from .errors import MESSAGES, EquationError
+from .errors import EquationError
 
-__all__ = ["MESSAGES", "Equation", "EquationError", "parse_cached", "parse_equation"]
+__all__ = ["Equation", "EquationError", "parse_cached", "parse_equation"]

@@ -38,12 +38,12 @@ class ComparisonFigure:
 
     def update(self, runs: list[Run], lang: str) -> None:
         """Redraw for `runs`; lines left from an earlier, larger batch are emptied and hidden."""
-        lang, words, family = wd.words(lang)
+        say = wd.words(lang)
+        family = say.families
         eq = data.equation_of(runs[0])
-        st.set_text(
-            self.title, words["title"].format(f=wd.equation_text(runs[0], eq)), [wd.BASE_FAMILY]
-        )
-        st.set_text(self.subtitle, _batch_text(runs, words), family)
+        title = say("plot.title", f=wd.equation_text(runs[0], eq))
+        st.set_text(self.title, title, [wd.BASE_FAMILY])
+        st.set_text(self.subtitle, _batch_text(runs, say), family)
         while len(self.lines) < len(runs):
             self.lines.append(self.ax.plot([], [], lw=2.4, ms=5)[0])
             self.stops.append(self.ax.plot([], [], ls="none", **st.STOP_MARK)[0])
@@ -74,10 +74,10 @@ class ComparisonFigure:
                     [len(run.iterations) - 1], [pa.clamp_log(run.iterations[-1].loss, self.ax)]
                 )
                 stop.set_color(color)
-            after = f" ({outcome_words(run, lang)})" if stopped else ""
+            after = f" ({outcome_words(run, say.lang)})" if stopped else ""
             labels.append(_label(run, runs) + after)
-        pa.panel_title(self.ax, words["compare_title"], family)
-        pa.set_xlabel(self.ax, words["k"], family)
+        pa.panel_title(self.ax, say("plot.compare_title"), family)
+        pa.set_xlabel(self.ax, say("plot.k"), family)
         self._place(ylabels, self._legend(runs, labels, family))
 
     def _legend(self, runs: list[Run], labels: list[str], family: list[str]) -> list[str]:
@@ -120,13 +120,14 @@ def _colors(runs: list[Run]) -> list[str]:
     return [to_hex(cmap(0.9 * rank / (len(runs) - 1))) for rank in ranks]
 
 
-def _batch_text(runs: list[Run], words: dict[str, str]) -> str:
+def _batch_text(runs: list[Run], say: wd.PlotWords) -> str:
     s = runs[0].settings
     x0 = typed_number(s.x0) if len({r.settings.x0 for r in runs}) == 1 else "…"
-    return words["batch"].format(
+    return say(
+        "plot.batch",
         x0=x0,
-        steps=wd.count(words, "step", s.steps),
+        steps=say.count(s.steps, "plot.step", "plot.steps"),
         dtype=s.precision,
-        runs=wd.count(words, "run", len(runs)),
-        opt=wd.OPTIMIZER_NAMES.get(s.optimizer, s.optimizer),
+        runs=say.count(len(runs), "plot.run", "plot.runs"),
+        opt=wd.optimizer_name(say, s.optimizer),
     )

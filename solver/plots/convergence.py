@@ -62,28 +62,26 @@ class ConvergenceFigure:
 
     def update(self, run: Run, lang: str) -> None:
         """Redraw every artist for `run`, leaving nothing of the previous run behind."""
-        lang, words, family = wd.words(lang)
+        say = wd.words(lang)
+        family = say.families
         eq = data.equation_of(run)
-        st.set_text(
-            self.title, words["title"].format(f=wd.equation_text(run, eq)), [wd.BASE_FAMILY]
-        )
-        st.set_text(self.subtitle, wd.settings_text(run, words, lang), family)
+        st.set_text(self.title, say("plot.title", f=wd.equation_text(run, eq)), [wd.BASE_FAMILY])
+        st.set_text(self.subtitle, wd.settings_text(run, say), family)
         last_k = max(len(run.iterations), 1)
         klim = (-0.03 * last_k, 1.03 * last_k)
         labels = [
-            self._update_x(run, words, family, klim),
+            self._update_x(run, say, klim),
             self._update_loss(run, klim),
-            self._update_curve(run, eq, words, family),
+            self._update_curve(run, eq, say),
         ]
-        for ax, key in zip(self.axes, ("x_title", "loss_title", "curve_title"), strict=True):
-            pa.panel_title(ax, words[key], family)
-        for ax, key in zip(self.axes, ("k", "k", "x"), strict=True):
-            pa.set_xlabel(ax, words[key], family)
+        titles = ("plot.x_title", "plot.loss_title", "plot.curve_title")
+        for ax, key in zip(self.axes, titles, strict=True):
+            pa.panel_title(ax, say(key), family)
+        for ax, key in zip(self.axes, ("plot.k", "plot.k", "plot.x"), strict=True):
+            pa.set_xlabel(ax, say(key), family)
         pa.place_panels(self.fig, self.axes, labels)
 
-    def _update_x(
-        self, run: Run, words: dict[str, str], family: list[str], klim: tuple[float, float]
-    ) -> pa.Labels:
+    def _update_x(self, run: Run, say: wd.PlotWords, klim: tuple[float, float]) -> pa.Labels:
         ks, xs = data.thin(*data.x_series(run))
         self.x_line.set_data(ks, xs)
         self.x_line.set_marker("o" if xs.size <= st.FEW_POINTS else "None")
@@ -95,7 +93,7 @@ class ConvergenceFigure:
         if root is not None:
             self.root_line.set_ydata([root, root])
             self.root_text.set_position((0.97, root))
-            st.set_text(self.root_text, words["root"].format(r=f"{root:.6g}"), family)
+            st.set_text(self.root_text, say("plot.root", r=f"{root:.6g}"), say.families)
         return pa.set_limits(self.ax_x, klim, (lo, hi), integer_x=True)
 
     def _update_loss(self, run: Run, klim: tuple[float, float]) -> pa.Labels:
@@ -112,9 +110,7 @@ class ConvergenceFigure:
             self.loss_stop.set_data([len(run.iterations) - 1], [y])
         return labels
 
-    def _update_curve(
-        self, run: Run, eq: Equation | None, words: dict[str, str], family: list[str]
-    ) -> pa.Labels:
+    def _update_curve(self, run: Run, eq: Equation | None, say: wd.PlotWords) -> pa.Labels:
         land = data.landscape(run, eq)
         self.curve.set_data(land.grid, land.loss)
         self.path.set_data(land.path_x, land.path_loss)
@@ -130,12 +126,12 @@ class ConvergenceFigure:
 
         if self.legend is not None:
             self.legend.remove()
-        shown = [(self.start, "start"), (self.end, "end")] if land.path_x.size else []
-        shown += [(self.roots, "roots")] if land.roots else []
+        shown = [(self.start, "plot.start"), (self.end, "plot.end")] if land.path_x.size else []
+        shown += [(self.roots, "plot.roots")] if land.roots else []
         self.legend = self.ax_curve.legend(
             [h for h, _ in shown],
-            [words[k] for _, k in shown],
-            prop={"family": family, "size": st.LEGEND_PT},
+            [say(k) for _, k in shown],
+            prop={"family": say.families, "size": st.LEGEND_PT},
             **st.LEGEND,
         )
         self.legend.set_visible(bool(shown))
