@@ -113,6 +113,8 @@ async def test_japanese_locale_gets_japanese_replies(standin: StandIn, tmp_path,
         message = await wait_answer(await standin.invoke_command("solve", {}, locale="ja"))
         text = embed_text(message)
         assert "勾配降下法" in text and "収束" in text and "1: x=1.0400000" in text
+        # The settings name each option as the Japanese client shows it.
+        assert "初期値 = 1 · 学習率 = 0.01 · ステップ数 = 100" in text
         assert drawn_in == ["ja"]  # the picture's words too (tests/test_plots.py reads them)
         refused = await (
             await standin.invoke_command("solve", {"equation": "y"}, locale="ja")
@@ -125,6 +127,12 @@ async def test_japanese_locale_gets_japanese_replies(standin: StandIn, tmp_path,
         command = standin.command("solve")
         assert command["name_localizations"]["ja"] == "解く"
         assert command["description_localizations"]["ja"]
+        options = {option["name"]: option for option in command["options"]}
+        assert options["steps"]["name_localizations"]["ja"] == "ステップ数"
+        assert options["steps"]["description_localizations"]["ja"] == "反復回数（既定値 100）"
+        momentum = options["optimizer"]["choices"][1]
+        assert momentum["name_localizations"]["ja"] == "モーメンタム 0.9 の SGD"
+        assert "en-US" not in command["name_localizations"]
 
 
 async def test_full_queue_answers_busy_at_once(standin: StandIn, tmp_path, monkeypatch):
