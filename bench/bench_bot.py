@@ -49,7 +49,7 @@ from bot_harness import bot_in_process, write_config  # noqa: E402
 from discord_standin import InteractionHandle, StandIn  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from bot.storage import RunStore  # noqa: E402
+from bot.storage.sqlite import SqliteRunStore  # noqa: E402
 from solver import Settings, render_convergence, solve  # noqa: E402
 
 SOLVE = {"x0": 1, "lr": 0.01, "steps": 100}
@@ -153,7 +153,7 @@ async def timed_in(pool: Executor, fn: Callable[[], object]) -> float:
 def breakdown(directory: Path, repeats: int = 10) -> dict[str, float]:
     """Median seconds of each part of a worker's job: solve, render (of which Figure.draw, which
     holds matplotlib's process-wide render lock) and store (SQLite, one fsync per commit)."""
-    store = RunStore(directory / "breakdown.sqlite3", 50)
+    store = SqliteRunStore(directory / "breakdown.sqlite3", 50)
     times: dict[str, list[float]] = {"solve": [], "render": [], "draw": [], "store": []}
     real_draw = Figure.draw
 

@@ -9,8 +9,9 @@ import os
 import sys
 
 from .config import Config, ConfigError, load_config, resolve_config_path
+from .console_input import LOCALES, commands_help
 from .heartbeat import HeartbeatPathError, check_heartbeat_path, healthcheck
-from .storage_file import StorageError, check_storage_path
+from .storage import StorageError, check_storage
 
 TOKEN_HELP = (
     "gd-tutor: DISCORD_TOKEN is not set. Create an application at "
@@ -21,13 +22,22 @@ TOKEN_HELP = (
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m bot", description="gd-tutor, the gradient-descent tutor bot."
+        prog="python -m bot",
+        description="gd-tutor, the gradient-descent tutor bot.",
+        epilog=commands_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--config", metavar="PATH", help="TOML settings (default: ./config.toml if present)"
     )
     parser.add_argument(
         "--console", action="store_true", help="run the commands in this terminal, no token needed"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=tuple(LOCALES),
+        help="with --console: answer as a Discord client in this language, pictures included "
+        "(default en; on Discord each user gets their client's language)",
     )
     parser.add_argument(
         "--healthcheck", action="store_true", help="exit 0 if the running bot's heartbeat is fresh"
@@ -37,7 +47,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Start gd-tutor; returns the exit status (2 for a bad config or a missing token)."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.lang is not None and not args.console:
+        parser.error(
+            "--lang goes with --console; on Discord each user gets their client's language"
+        )
     try:
         config = load_config(resolve_config_path(args.config))
     except ConfigError as error:
@@ -57,15 +72,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(args: argparse.Namespace, config: Config) -> int:
     if args.console:
-        check_storage_path(config.storage.path)  # before torch loads: refused in 0.1 s
+        check_storage(config)  # before torch loads: refused in 0.1 s
         from .console import run_console
 
-        return run_console(config, sys.stdin, sys.stdout)
+        return run_console(config, sys.stdin, sys.stdout, args.lang or "en")
     token = os.environ.get("DISCORD_TOKEN", "").strip()
     if not token:
         print(TOKEN_HELP, file=sys.stderr)
         return 2
-    check_storage_path(config.storage.path)
+    check_storage(config)
     check_heartbeat_path(config.health.heartbeat_path)
     import discord
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .storage.url import redacted, url_problem
+
 DEFAULT_FILE = "config.toml"
 
 
@@ -44,10 +46,11 @@ class LimitsConfig:
 
 @dataclass(frozen=True)
 class StorageConfig:
-    """The SQLite file that keeps past runs."""
+    """Where past runs are kept: PostgreSQL when `url` is set, else the SQLite file `path`."""
 
     path: Path = Path("data/gd-tutor.sqlite3")
     keep_runs_per_user: int = 50
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,8 @@ def _value(name: str, value: Any, kind: type[Any]) -> Any:
         low, high = RANGES[name]
         if not low <= value <= high:
             raise ConfigError(f"'{name}' must be between {low} and {high}, got {value}")
+    if name == "storage.url" and value and (problem := url_problem(value)):
+        raise ConfigError(f"'{name}' = {redacted(value)!r} {problem}")
     if kind is Path:
         return _home_expanded(name, value)
     return kind(value)

@@ -2,6 +2,7 @@
 
 One local user in one channel; type `/solve x0:1 lr:0.01`, `/explain iteration:1`,
 `/compare lrs:0.01 0.1`, `/help`. Images are saved under a folder whose path is printed.
+With `--lang ja` the user is a Japanese Discord client: replies and pictures are Japanese.
 """
 
 from __future__ import annotations
@@ -10,89 +11,49 @@ import asyncio
 import dataclasses
 import io
 import logging
-import re
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from solver.words import t
 
 from .config import Config
+from .console_input import LOCALES, USAGE, ConsoleInputError, parse_line
 from .reply import Reply
 from .runtime import build_tutor, close_tutor
+from .text import for_terminal
 from .tutor.caller import Caller
-from .tutor.errors import UserError
+from .tutor.errors import UserError, failure_key
 from .tutor.tutor import Tutor
 
 log = logging.getLogger(__name__)
-CONSOLE_USER = Caller(user_id=1, channel_id=1, guild_id=None, locale="en-US")
-OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
-    "solve": {
-        "x0": float,
-        "lr": float,
-        "steps": int,
-        "equation": str,
-        "optimizer": str,
-        "precision": str,
-    },
-    "explain": {"iteration": int, "run": int},
-    "compare": {"lrs": str, "x0": float, "steps": int, "equation": str},
-    "help": {},
-}
-USAGE = t(CONSOLE_USER.lang, "console.usage", commands=", ".join(f"/{name}" for name in OPTIONS))
+
+
+def console_user(lang: str = "en") -> Caller:
+    """The one console user, in the one channel, with a Discord client in `lang`."""
+    return Caller(user_id=1, channel_id=1, guild_id=None, locale=LOCALES[lang])
+
+
+CONSOLE_USER = console_user()
 PROMPT = "gd-tutor> "
-_MARK = re.compile(r"(?<!\\)(\*\*|`)")  # bold and code marks, unless escaped
-_ESCAPED = re.compile(r"\\([^\w\s])")
-
-
-class ConsoleInputError(ValueError):
-    """A line the console cannot turn into a command."""
 
 
 def plain(text: str) -> str:
-    """Discord markdown as terminal text: no code fences, bold or code marks, no escapes."""
-    lines = [line for line in text.split("\n") if not line.lstrip().startswith("```")]
-    return _ESCAPED.sub(r"\1", _MARK.sub("", "\n".join(lines)))
-
-
-def parse_line(line: str) -> tuple[str, dict[str, object]]:
-    """`/solve x0:1 equation:x^2 = 2` -> ("solve", {"x0": 1.0, "equation": "x^2 = 2"})."""
-    match = re.fullmatch(r"/(\w+)\s*(.*)", line.strip(), flags=re.DOTALL)
-    if not match or match.group(1) not in OPTIONS:
-        raise ConsoleInputError(USAGE)
-    name, rest = match.groups()
-    known = OPTIONS[name]
-    # A value runs until the next "option:" of this command, so equations may hold spaces.
-    marker = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, known)) + r"):") if known else None
-    found = list(marker.finditer(rest)) if marker else []
-    if rest.strip() and (not found or rest[: found[0].start()].strip()):
-        takes = ", ".join(known) or t(CONSOLE_USER.lang, "console.no_options")
-        raise ConsoleInputError(
-            t(CONSOLE_USER.lang, "console.not_options", name=name, options=takes)
-        )
-    options: dict[str, object] = {}
-    for i, m in enumerate(found):
-        end = found[i + 1].start() if i + 1 < len(found) else len(rest)
-        raw = rest[m.end() : end].strip()
-        try:
-            options[m.group(1)] = known[m.group(1)](raw)
-        except ValueError:
-            kind = known[m.group(1)].__name__
-            raise ConsoleInputError(
-                t(CONSOLE_USER.lang, "console.bad_value", key=m.group(1), raw=repr(raw), kind=kind)
-            ) from None
-    return name, options
+    """A reply's text for the terminal: no code fences, bold or code marks; user text as typed."""
+    return for_terminal(text)
 
 
 class Console:
     """Runs console lines through the Tutor and prints replies; saves images to `images`."""
 
-    def __init__(self, tutor: Tutor, out: TextIO, images: Path) -> None:
-        """Print to `out`; write each reply's image under `images`."""
+    def __init__(
+        self, tutor: Tutor, out: TextIO, images: Path, caller: Caller = CONSOLE_USER
+    ) -> None:
+        """Print to `out`; write each reply's image under `images`; ask as `caller`."""
         self.tutor = tutor
         self.out = out
         self.images = images
+        self.caller = caller
 
     async def handle(self, line: str) -> None:
         """Run one line and print its reply (or the refusal)."""
@@ -102,10 +63,10 @@ class Console:
         except ConsoleInputError as error:
             self._say(str(error))
         except UserError as error:
-            self._say(plain(error.text(CONSOLE_USER.lang)))
-        except Exception:  # a bug in one command must not end the session
+            self._say(plain(error.text(self.caller.lang)))
+        except Exception as error:  # a bug in one command must not end the session
             log.exception("a console command failed")
-            self._say(t(CONSOLE_USER.lang, "bot.internal_error"))
+            self._say(t(self.caller.lang, failure_key(error, computing=False)))
         else:
             self._print(reply)
 
@@ -114,28 +75,33 @@ class Console:
         print(file=self.out, flush=True)
 
     async def _dispatch(self, name: str, options: dict[str, object]) -> Reply:
+        caller = self.caller
         if name == "solve":
-            return await self.tutor.run_solve(self.tutor.admit_solve(CONSOLE_USER, **options))  # type: ignore[arg-type]
+            return await self.tutor.run_solve(self.tutor.admit_solve(caller, **options))  # type: ignore[arg-type]
         if name == "explain":
-            if "iteration" not in options:
-                raise ConsoleInputError(t(CONSOLE_USER.lang, "console.explain_needs_iteration"))
             run = options.get("run")
             iteration = options["iteration"]
             assert isinstance(iteration, int) and (run is None or isinstance(run, int))
-            return await self.tutor.explain(CONSOLE_USER, iteration, run)
+            return await self.tutor.explain(caller, iteration, run)
         if name == "compare":
-            if "lrs" not in options:
-                raise ConsoleInputError(t(CONSOLE_USER.lang, "console.compare_needs_lrs"))
-            return await self.tutor.run_compare(self.tutor.admit_compare(CONSOLE_USER, **options))  # type: ignore[arg-type]
-        return self.tutor.help(CONSOLE_USER.lang)
+            return await self.tutor.run_compare(self.tutor.admit_compare(caller, **options))  # type: ignore[arg-type]
+        return self.tutor.help(caller.lang)
 
     def _print(self, reply: Reply) -> None:
         print(plain(reply.as_text()), file=self.out)
         for attachment in ([reply.image] if reply.image else []) + reply.files:
-            self.images.mkdir(parents=True, exist_ok=True)
             path = self.images / attachment.filename
-            path.write_bytes(attachment.data)
-            print(f"[saved {path}]", file=self.out)
+            try:
+                self.images.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(attachment.data)
+            except OSError as error:  # a full disk or a file named like the folder: say so
+                reason = error.strerror or type(error).__name__
+                print(
+                    t(self.caller.lang, "console.image_not_saved", path=path, reason=reason),
+                    file=self.out,
+                )
+            else:
+                print(f"[saved {path}]", file=self.out)
         print(file=self.out, flush=True)
 
 
@@ -173,8 +139,8 @@ async def _serve(console: Console, stdin: TextIO, interactive: bool) -> None:
             await console.handle(line)
 
 
-def run_console(config: Config, stdin: TextIO, stdout: TextIO) -> int:
-    """Serve console lines until end of input or /quit (0), or Ctrl-C (130)."""
+def run_console(config: Config, stdin: TextIO, stdout: TextIO, lang: str = "en") -> int:
+    """Serve console lines in `lang` ("en" or "ja") until end of input or /quit (0), or Ctrl-C (130)."""
     # One person at a terminal: a cooldown would only trip up pasted or piped commands.
     config = dataclasses.replace(
         config, limits=dataclasses.replace(config.limits, cooldown_seconds=0.0)
@@ -188,7 +154,8 @@ def run_console(config: Config, stdin: TextIO, stdout: TextIO) -> int:
     banner = t(CONSOLE_USER.lang, "console.banner", usage=USAGE, images=images)
     print(banner, file=stdout, flush=True)
     try:
-        asyncio.run(_serve(Console(tutor, stdout, images), stdin, stdin.isatty()))
+        console = Console(tutor, stdout, images, console_user(lang))
+        asyncio.run(_serve(console, stdin, stdin.isatty()))
     except KeyboardInterrupt:
         print(file=stdout, flush=True)
         return 130

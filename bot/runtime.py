@@ -14,7 +14,7 @@ from solver import Settings, solve
 from .config import Config
 from .cooldown import Cooldown
 from .render_pool import Renderer
-from .storage import RunStore
+from .storage import open_store
 from .tutor.tutor import Tutor
 from .work_pool import WorkPool
 
@@ -29,7 +29,7 @@ def _worker_init() -> None:
 
 def build_tutor(config: Config) -> Tutor:
     """The Tutor with its store, pool and cooldown, as both Discord and the console use it."""
-    store = RunStore(config.storage.path, config.storage.keep_runs_per_user)
+    store = open_store(config)
     pool = WorkPool(
         config.limits.workers,
         config.limits.queue,

@@ -18,7 +18,7 @@ from ._run import (
     Settings,
     SettingsError,
 )
-from .equation import Equation, EquationError, parse_equation
+from .equation import Equation, EquationError, check_equation, parse_equation
 from .plots import render_comparison, render_convergence
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "article_number",
+    "check_equation",
     "explain",
     "hint_text",
     "outcome_label",

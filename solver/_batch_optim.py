@@ -20,7 +20,8 @@ class BatchSGD(torch.optim.Optimizer):
     """SGD (optionally with momentum, dampening 0) with a per-row lr tensor."""
 
     def __init__(self, params: list[Tensor], lr: Tensor, momentum: float = 0.0) -> None:
-        super().__init__(params, {"lr": lr, "momentum": momentum})
+        # torch's SGD rounds its Python-float lr to the parameter's dtype (alpha=-lr).
+        super().__init__(params, {"lr": lr.to(params[0].dtype), "momentum": momentum})
 
     @torch.no_grad()
     def step(self, closure: Callable[[], float] | None = None) -> None:  # type: ignore[override]
@@ -54,8 +55,9 @@ class BatchAdam(torch.optim.Optimizer):
         betas: tuple[float, float] = ADAM_BETAS,
         eps: float = ADAM_EPS,
     ) -> None:
-        # Keep lr in float64 so that lr / bias_correction1 rounds once, as the
-        # Python-float arithmetic of torch's single-tensor Adam does.
+        # lr must arrive in float64, never rounded to float32 first: torch's single-tensor
+        # Adam computes lr / bias_correction1 in Python floats and rounds only that quotient
+        # (when addcdiv_ casts its `value` to the parameter's dtype).
         super().__init__(params, {"lr": lr.to(torch.float64), "betas": betas, "eps": eps})
 
     @torch.no_grad()
@@ -97,7 +99,7 @@ def make_optimizer(name: str, x: Tensor, lr: float) -> torch.optim.Optimizer:
 
 
 def make_batch_optimizer(name: str, x: Tensor, lrs: Tensor) -> torch.optim.Optimizer:
-    """The per-row counterpart of `make_optimizer` for a batched x."""
+    """The per-row counterpart of `make_optimizer` for a batched x; `lrs` in float64."""
     if name == "sgd":
         return BatchSGD([x], lrs)
     if name == "momentum":

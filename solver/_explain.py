@@ -32,8 +32,9 @@ Say = Callable[..., str]  # t with the language filled in: say(key, **params)
 class IterationOutOfRange(ValueError):
     """The run has no iteration k; `last` is the highest one it has."""
 
-    def __init__(self, k: int, last: int) -> None:
-        super().__init__(f"iteration {k} is out of range: this run has iterations 0 to {last}")
+    def __init__(self, k: object, last: int) -> None:
+        has = f"iterations 0 to {last}" if last >= 0 else "no iterations"
+        super().__init__(f"iteration {k!r:.40} is out of range: this run has {has}")
         self.k = k
         self.last = last
 
@@ -147,7 +148,8 @@ def _stepped(run: Run, k: int) -> bool:
 def explain(run: Run, k: int, lang: str = "en") -> Explanation:
     """Explain iteration k of `run` in `lang` (a catalogue language; English if unknown)."""
     last = len(run.iterations) - 1
-    if not 0 <= k <= last:
+    # An index, not any number: True is not iteration 1, and 2.5 is no iteration at all.
+    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= last:
         raise IterationOutOfRange(k, last)
     lang = language(lang).code
     say = partial(t, lang)

@@ -126,7 +126,7 @@ def solve_batch(
     torch_dtype = getattr(torch, settings.precision)
     n = len(all_settings)
     x = torch.tensor([s.x0 for s in all_settings], dtype=torch_dtype, requires_grad=True)
-    lr_t = torch.tensor([s.lr for s in all_settings], dtype=torch.float64).to(torch_dtype)
+    lr_t = torch.tensor([s.lr for s in all_settings], dtype=torch.float64)
     target = torch.zeros(n, dtype=torch_dtype)
     # A sum of per-row squares gives each row exactly the gradient of its own MSELoss.
     loss_fn = nn.MSELoss(reduction="sum")

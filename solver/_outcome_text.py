@@ -1,10 +1,21 @@
-"""An outcome and its hint in words, in the reader's language (the catalogue's outcome.* and hint.*)."""
+"""An outcome and its hint in words, in the reader's language (the catalogue's outcome.* and
+hint.*), with the hint's numbers."""
 
 from __future__ import annotations
 
-from ._numbers import article_number as fmt
-from ._run import Outcome, Run
-from .words import t
+from typing import Any
+
+from ._diagnosis import HUGE_LOSS, HUGE_X
+from ._run import MOMENTUM, Outcome, Run
+from .words import FALLBACK, language, t
+
+# The stability bounds as formulas: mathematics, the same in every language.
+FORMULAS = {"sgd": "2 / L''(x*)", "momentum": f"2(1 + β) / L''(x*), β = {MOMENTUM}"}
+
+
+def num(value: float | None) -> str:
+    """A number in a hint: four significant digits."""
+    return "?" if value is None else f"{value:.4g}"
 
 
 def outcome_label(outcome: Outcome, lang: str = "en") -> str:
@@ -17,12 +28,49 @@ def outcome_words(run: Run, lang: str = "en") -> str:
     return outcome_label(run.outcome, lang)
 
 
+def _params(run: Run, lang: str) -> dict[str, Any]:
+    hint, s = run.hint, run.settings
+    assert hint is not None
+    kind = hint.bound_kind or s.optimizer
+    step = hint.step
+    needed = s.lr * 2 * hint.spacing / step if step and hint.spacing else None
+    f_at = hint.f_at
+    optimizer = f"hint.optimizer.{kind}"
+    return {
+        "lr": f"{s.lr:g}",
+        "bound": num(hint.lr_bound),
+        "formula": FORMULAS.get(kind, "?"),
+        "optimizer": t(lang, optimizer, beta=MOMENTUM) if _known(optimizer) else kind,
+        "root": num(run.root),
+        "at_x": num(hint.at_x),
+        "f_at": num(f_at),
+        "least_loss": num(None if f_at is None else f_at * f_at),
+        "direction": "−∞" if (hint.at_x or 0.0) < 0 else "+∞",
+        "step": num(step),
+        "spacing": num(hint.spacing),
+        "needed": num(needed),
+        "distance": num(hint.distance),
+        "done": hint.done if hint.done is not None else len(run.iterations),
+        "steps": s.steps,
+        "precision": s.precision,
+        "huge_loss": HUGE_LOSS,
+        "huge_x": HUGE_X,
+    }
+
+
+def _known(key: str) -> bool:
+    return key in language(FALLBACK).messages
+
+
 def hint_text(run: Run, lang: str = "en") -> str | None:
     """The hint for a run that did not converge, with its numbers; None when it converged."""
     if run.hint is None:
         return None
-    bound = fmt(run.hint.lr_bound) if run.hint.lr_bound is not None else "?"
-    bound_part = "" if run.hint.lr_bound is None else t(lang, "hint.bound_at_root", bound=bound)
-    return t(
-        lang, f"hint.{run.hint.key}", lr=fmt(run.settings.lr), bound=bound, bound_part=bound_part
-    )
+    key = f"hint.{run.hint.key}"
+    params = _params(run, lang)
+    # A stored run may carry a hint an older version wrote.
+    text = t(lang, key if _known(key) else "hint.unknown", **params)
+    cause = f"hint.cause.{run.hint.cause}"
+    if run.hint.cause and _known(cause):
+        text = t(lang, "hint.with_cause", cause=t(lang, cause, **params), hint=text)
+    return text

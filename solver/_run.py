@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 import math
+import numbers
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from typing import Any, NamedTuple
+from dataclasses import asdict, dataclass, fields
+from typing import Any, NamedTuple, cast
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 PRECISIONS = ("float32", "float64")
@@ -14,6 +15,7 @@ MOMENTUM = 0.9
 ADAM_BETAS = (0.9, 0.999)  # torch.optim.Adam's defaults, written where every user reads them
 ADAM_EPS = 1e-8
 MAX_STEPS = 100_000
+FLOAT32_MAX = 3.4028234663852886e38  # torch.finfo(torch.float32).max
 
 
 class SettingsError(ValueError):
@@ -23,6 +25,17 @@ class SettingsError(ValueError):
         super().__init__(message)
         self.code = code
         self.params = params
+
+
+def _real(value: object, code: str) -> float:
+    """`value` as a float; bools, text and ints past float's range are refused with `code`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        name = code.split("_")[0]
+        raise SettingsError(code, f"{name} must be a real number, got {value!r:.40}")
+    try:
+        return float(value)
+    except OverflowError:  # an int such as 10**400
+        return math.inf if cast(int, value) > 0 else -math.inf
 
 
 class Outcome(enum.StrEnum):
@@ -52,20 +65,8 @@ class Settings:
     precision: str = "float32"
 
     def __post_init__(self) -> None:
-        # Frozen, so the numbers are normalised through object.__setattr__, once.
-        object.__setattr__(self, "x0", float(self.x0))
-        object.__setattr__(self, "lr", float(self.lr))
-        object.__setattr__(self, "steps", int(self.steps))
-        if not math.isfinite(self.x0):
-            raise SettingsError("x0_not_finite", f"x0 must be a finite number, got {self.x0}")
-        if not math.isfinite(self.lr) or self.lr <= 0:
-            raise SettingsError("lr_not_positive", f"lr must be a positive number, got {self.lr}")
-        if not 1 <= self.steps <= MAX_STEPS:
-            raise SettingsError(
-                "steps_out_of_range",
-                f"steps must be between 1 and {MAX_STEPS}, got {self.steps}",
-                max=MAX_STEPS,
-            )
+        if not isinstance(self.equation, str):
+            raise SettingsError("equation_not_text", "equation must be text")
         if self.optimizer not in OPTIMIZERS:
             raise SettingsError(
                 "unknown_optimizer", f"optimizer must be one of {', '.join(OPTIMIZERS)}"
@@ -73,6 +74,45 @@ class Settings:
         if self.precision not in PRECISIONS:
             raise SettingsError(
                 "unknown_precision", f"precision must be one of {', '.join(PRECISIONS)}"
+            )
+        # Frozen, so the numbers are normalised through object.__setattr__, once.
+        object.__setattr__(self, "x0", _real(self.x0, "x0_not_finite"))
+        object.__setattr__(self, "lr", _real(self.lr, "lr_not_positive"))
+        if not math.isfinite(self.x0):
+            raise SettingsError("x0_not_finite", f"x0 must be a finite number, got {self.x0}")
+        if not math.isfinite(self.lr) or self.lr <= 0:
+            raise SettingsError("lr_not_positive", f"lr must be a positive number, got {self.lr}")
+        if self.precision == "float32":
+            self._check_float32()
+        if isinstance(self.steps, bool) or not isinstance(self.steps, numbers.Integral):
+            raise SettingsError(
+                "steps_not_integer", f"steps must be an integer, got {self.steps!r}"
+            )
+        object.__setattr__(self, "steps", int(self.steps))
+        if not 1 <= self.steps <= MAX_STEPS:
+            raise SettingsError(
+                "steps_out_of_range",
+                f"steps must be between 1 and {MAX_STEPS}, got {self.steps}",
+                max=MAX_STEPS,
+            )
+
+    def _check_float32(self) -> None:
+        # torch refuses a step size past float32's range ("value cannot be converted to type
+        # float without overflow"); Adam's first step size is lr / (1 − β1), ten times lr.
+        # An x0 past it would start at inf.
+        first_step = self.lr / (1 - ADAM_BETAS[0]) if self.optimizer == "adam" else self.lr
+        if first_step > FLOAT32_MAX:
+            limit = FLOAT32_MAX * (1 - ADAM_BETAS[0]) if self.optimizer == "adam" else FLOAT32_MAX
+            raise SettingsError(
+                "lr_too_large",
+                f"lr must be at most {limit:.3g} with {self.optimizer} in float32, got {self.lr:g}",
+                limit=limit,
+            )
+        if abs(self.x0) > FLOAT32_MAX:
+            raise SettingsError(
+                "x0_too_large",
+                f"x0 must be between ±{FLOAT32_MAX:.3g} in float32, got {self.x0:g}",
+                limit=FLOAT32_MAX,
             )
 
     @classmethod
@@ -108,16 +148,34 @@ class Iteration(NamedTuple):
 
 @dataclass(frozen=True)
 class Hint:
-    """Why a run did not converge, from its numbers.
+    """Why a run ended as it did, from its numbers (solver._diagnosis decides it).
 
-    `lr_bound` is 2 / L''(x*) at the nearest root x*, the largest learning rate
-    for which plain SGD is stable there; `lr_above_bound` says whether this run's
-    lr exceeded it. `key` names the advice (see solver._outcome).
+    `key` names the text (solver._outcome_text). `lr_bound` is the largest stable learning
+    rate of this optimizer at the nearest root (`bound_kind` "sgd": 2 / L''(x*), "momentum":
+    2(1 + β) / L''(x*); Adam has none) and `lr_above_bound` whether this run's lr exceeds it.
+    `at_x` and `f_at` say where x stopped (or where |f| is least) and f there; `step` and
+    `spacing` compare a step lr·dL/dx with half the spacing of floats at x; `cause` names
+    why a run stopped early ("overflow", "loss_cutoff", "x_cutoff"); `done` counts steps taken;
+    `distance` is how far from the root x is (Adam) or will stop (float resolution).
     """
 
     key: str
     lr_bound: float | None = None
     lr_above_bound: bool | None = None
+    bound_kind: str | None = None
+    at_x: float | None = None
+    f_at: float | None = None
+    step: float | None = None
+    spacing: float | None = None
+    cause: str | None = None
+    done: int | None = None
+    distance: float | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Hint:
+        """A stored hint; fields this version does not know are dropped."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass
@@ -171,6 +229,6 @@ class Run:
             final_x=data["final_x"],
             outcome=Outcome(data["outcome"]),
             root=data.get("root"),
-            hint=Hint(**hint) if hint else None,
+            hint=Hint.from_dict(hint) if hint else None,
             seconds=data.get("seconds", 0.0),
         )

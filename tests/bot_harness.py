@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -55,14 +56,26 @@ def write_config(directory: Path, standin: StandIn, **sections: dict[str, Any]) 
 async def bot_in_process(standin: StandIn, config_path: Path) -> AsyncIterator[asyncio.Task[None]]:
     """Run `run_discord(config, token)` as a task until the block ends (then cancel it)."""
     with point_discord_at(standin):
-        task = asyncio.create_task(run_discord(load_config(config_path), standin.token))
-        await wait_started(standin, task)
+        task = await start_bot(standin, config_path)
         try:
             yield task
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, 30)
+            await stop_bot(task)
+
+
+async def start_bot(standin: StandIn, config_path: Path) -> asyncio.Task[None]:
+    """`run_discord(config, token)` as a task, once it is started; discord.py must point at
+    `standin` (point_discord_at) for as long as the task runs."""
+    task = asyncio.create_task(run_discord(load_config(config_path), standin.token))
+    await wait_started(standin, task)
+    return task
+
+
+async def stop_bot(task: asyncio.Task[None]) -> None:
+    """Cancel a bot task from `start_bot` and wait until it has closed."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(task, 30)
 
 
 async def wait_started(
@@ -150,6 +163,13 @@ def embed_text(message: Message) -> str:
         parts += [f"{f['name']}\n{f['value']}" for f in embed.get("fields", [])]
         parts.append((embed.get("footer") or {}).get("text", ""))
     return "\n".join(parts)
+
+
+def run_id_of(message: Message) -> int:
+    """The run number a reply shows ("run #7" in its footer)."""
+    match = re.search(r"#(\d+)", embed_text(message))
+    assert match, embed_text(message)
+    return int(match.group(1))
 
 
 def button(message: Message, label: str) -> dict[str, Any]:

@@ -184,4 +184,28 @@ LONG = [
     "9" * 201,
 ]
 
-HOSTILE = INJECTION + HUGE + NESTING + UNICODE + LONG
+# Issue 11's parser inputs, with what each must give: an EquationError code, or "ok".
+# (Its inputs that parse but crashed a run, such as 1e-310x, belong to the run's tests.)
+_PRIMES = (3, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67)
+_TOWER = "x" + "".join(f"^(1/{q})" for q in _PRIMES)
+ISSUE_11 = {
+    _TOWER: "ok",  # 118 characters; took 9 s in sympy, now one Float exponent
+    _TOWER[:69]: "ok",  # 10 levels
+    "x^x^x^x": "too_complex",  # x in exponents three levels deep
+    "x\u2212x=1": "x_has_no_effect",
+    "0x=1": "x_has_no_effect",
+    "x\u2070=2": "x_has_no_effect",
+    "1e-999x=1": "x_has_no_effect",
+    "x = x": "x_has_no_effect",
+    "(x+1)^2 - x^2 - 2x": "x_has_no_effect",
+    "sin(x) - sin(x) = 1": "x_has_no_effect",
+    "sqrt(x\u2212x)+x": "ok",  # f = x
+    "x\uff0c5": "decimal_comma",
+    "\uff5cx\uff5c = 1": "abs_bars",
+    "\uff3bx\uff3d": "bracket",
+    "(-8)^(1/3)x": "undefined",
+    "(-" * 30 + "x" + ")" * 30: "too_deep",
+    "-" * 70 + "x": "too_complex",
+}
+
+HOSTILE = INJECTION + HUGE + NESTING + UNICODE + LONG + list(ISSUE_11)

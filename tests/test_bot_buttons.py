@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from bot_fixtures import LiveBot
 from bot_harness import (
     bot_in_process,
     button,
@@ -18,13 +19,15 @@ from bot_harness import (
     embed_text,
     mentions_disabled_everywhere,
     png_size,
+    run_id_of,
     wait_answer,
     write_config,
 )
 from discord_standin import CallbackRecord, Message, StandIn
 
 from bot.discord_app.client import TutorClient
-from bot.storage import RunStore, StoredRun
+from bot.storage import StoredRun
+from bot.storage.sqlite import SqliteRunStore
 from bot.tutor.button_rows import step_buttons
 from bot.tutor.custom_ids import ButtonId, decode
 from solver import Run, Settings, solve
@@ -51,7 +54,7 @@ def disabled(message: Message) -> list[str]:
 
 def stored(tmp_path: Path, run_id: int) -> StoredRun | None:
     """Run `run_id` as the bot's SQLite file holds it (read through a second connection)."""
-    store = RunStore(tmp_path / "runs.sqlite3", keep_runs_per_user=1000)
+    store = SqliteRunStore(tmp_path / "runs.sqlite3", keep_runs_per_user=1000)
     try:
         return store.get(run_id)
     finally:
@@ -71,13 +74,6 @@ def step_numbers(run: Run, k: int) -> list[str]:
         f"dL/dx = {shown(it.grad)}: the same.",
         f"gave x_{k + 1} = {shown(run.next_x(k))}\n",
     ]
-
-
-def run_id_of(message: Message) -> int:
-    """The run number in a reply's footer."""
-    match = re.search(r"#(\d+)", embed_text(message))
-    assert match, embed_text(message)
-    return int(match.group(1))
 
 
 def test_custom_ids_round_trip_and_foreign_ids_are_not_ours():
@@ -148,19 +144,20 @@ async def test_explain_step_opens_a_private_walk_through_edited_in_place(
         standin.assert_no_violations()
 
 
-async def test_the_step_view_speaks_the_clickers_language(standin: StandIn, tmp_path):
-    async with bot_in_process(standin, write_config(tmp_path, standin)):
-        answer = await wait_answer(await standin.invoke_command("solve", {"optimizer": "adam"}))
-        opened, step = await click(standin, answer, "Explain step", locale="ja")
-        text = embed_text(step)
-        assert opened.ephemeral and "反復 0（0〜99）" in text and "連鎖律" in text
-        assert "更新（Adam）" in text and "x_1 = 1.0100000" in text and "実行 #1" in text
-        await click(standin, step, "▶", locale="ja")
-        text = embed_text(step)
-        assert "反復 1（0〜99）" in text and "t = 2 のバイアス補正" in text
-        assert "x_2 = 1.0199971" in text
-        japanese = await wait_answer(await standin.invoke_command("solve", {}, locale="ja"))
-        assert button_labels(japanese) == ["ステップを説明", "全反復", "学習率 ×½", "学習率 ×2"]
+async def test_the_step_view_speaks_the_clickers_language(shared_bot: LiveBot):
+    standin = shared_bot.standin
+    answer = await wait_answer(await standin.invoke_command("solve", {"optimizer": "adam"}))
+    opened, step = await click(standin, answer, "Explain step", locale="ja")
+    text = embed_text(step)
+    assert opened.ephemeral and "反復 0（0〜99）" in text and "連鎖律" in text
+    assert "更新（Adam）" in text and "x_1 = 1.0100000" in text
+    assert f"実行 #{run_id_of(answer)}" in text
+    await click(standin, step, "▶", locale="ja")
+    text = embed_text(step)
+    assert "反復 1（0〜99）" in text and "t = 2 のバイアス補正" in text
+    assert "x_2 = 1.0199971" in text
+    japanese = await wait_answer(await standin.invoke_command("solve", {}, locale="ja"))
+    assert button_labels(japanese) == ["ステップを説明", "全反復", "学習率 ×½", "学習率 ×2"]
 
 
 def parsed(data: bytes) -> tuple[list[str], list[list[float]]]:
@@ -186,127 +183,124 @@ CSV_CASES = [
 
 
 async def test_all_iterations_sends_the_clicker_every_iteration_at_full_precision(
-    standin: StandIn, tmp_path
+    shared_bot: LiveBot,
 ):
-    async with bot_in_process(standin, write_config(tmp_path, standin)):
-        for options, state in CSV_CASES:
-            answer = await wait_answer(await standin.invoke_command("solve", options))
-            run_id = run_id_of(answer)
-            callback, sent = await click(standin, answer, "All iterations")
-            assert callback.type == 4 and callback.ephemeral and sent.ephemeral
-            assert f"run #{run_id}" in sent.content
-            (attachment,) = sent.attachments
-            assert attachment.filename == f"run-{run_id}-iterations.csv"
-            header, rows = parsed(attachment.data)
-            assert header == BASE_COLUMNS + state
+    standin = shared_bot.standin
+    for options, state in CSV_CASES:
+        answer = await wait_answer(await standin.invoke_command("solve", options))
+        run_id = run_id_of(answer)
+        callback, sent = await click(standin, answer, "All iterations")
+        assert callback.type == 4 and callback.ephemeral and sent.ephemeral
+        assert f"run #{run_id}" in sent.content
+        (attachment,) = sent.attachments
+        assert attachment.filename == f"run-{run_id}-iterations.csv"
+        header, rows = parsed(attachment.data)
+        assert header == BASE_COLUMNS + state
 
-            record = stored(tmp_path, run_id)
-            assert record is not None
-            fresh = solve(
-                Settings(
-                    equation="x**2 - 2",
-                    x0=1.0,
-                    lr=options.get("lr", 0.01),
-                    steps=options.get("steps", 100),
-                    optimizer=options.get("optimizer", "sgd"),
-                    precision=options.get("precision", "float32"),
-                )
+        record = stored(shared_bot.data_dir, run_id)
+        assert record is not None
+        fresh = solve(
+            Settings(
+                equation="x**2 - 2",
+                x0=1.0,
+                lr=options.get("lr", 0.01),
+                steps=options.get("steps", 100),
+                optimizer=options.get("optimizer", "sgd"),
+                precision=options.get("precision", "float32"),
             )
-            for run in (record.run, fresh):
-                assert len(rows) == len(run.iterations)
-                for row, it in zip(rows, run.iterations, strict=True):
-                    want = [it.k, it.x, it.y, it.loss, it.grad]
-                    want += [it.state.get(c, math.nan) for c in state]
-                    assert all(same(a, b) for a, b in zip(row, want, strict=True)), (row, want)
-            assert f"{len(rows)} iterations" in sent.content
-        assert "diverged" in embed_text(answer) and len(rows) < 50  # it stopped early
-        standin.assert_no_violations()
+        )
+        for run in (record.run, fresh):
+            assert len(rows) == len(run.iterations)
+            for row, it in zip(rows, run.iterations, strict=True):
+                want = [it.k, it.x, it.y, it.loss, it.grad]
+                want += [it.state.get(c, math.nan) for c in state]
+                assert all(same(a, b) for a, b in zip(row, want, strict=True)), (row, want)
+        assert f"{len(rows)} iterations" in sent.content
+    assert "diverged" in embed_text(answer) and len(rows) < 50  # it stopped early
+    standin.assert_no_violations()
 
 
 async def test_lr_buttons_rerun_as_the_clickers_public_run_with_its_own_buttons(
-    standin: StandIn, tmp_path
+    standin: StandIn, own_bot: LiveBot, tmp_path
 ):
-    async with bot_in_process(standin, write_config(tmp_path, standin)):
-        answer = await wait_answer(await standin.invoke_command("solve", {}))
-        clicker = standin.make_user("clicker")
-        callback, half = await click(standin, answer, "lr ×½", user=clicker)
-        assert callback.type == 5 and not callback.ephemeral
-        assert half.id != answer.id and not half.ephemeral
-        text = embed_text(half)
-        slower = solve(Settings(equation="x**2 - 2", x0=1.0, lr=0.005, steps=100))
-        assert "lr = 0.005 · steps = 100" in text and "run #2" in text
-        for line in slower.lines()[:3] + slower.lines()[-2:]:
-            assert line in text
-        png_size(half.embed_attachment().data)
-        record = stored(tmp_path, 2)
-        assert record is not None and record.user_id == int(clicker["id"])
-        assert record.run.settings.lr == 0.005
-        assert button_labels(half) == SOLVE_LABELS
-        assert {decode(b["custom_id"]).run_id for b in half.buttons()} == {2}
+    answer = await wait_answer(await standin.invoke_command("solve", {}))
+    clicker = standin.make_user("clicker")
+    callback, half = await click(standin, answer, "lr ×½", user=clicker)
+    assert callback.type == 5 and not callback.ephemeral
+    assert half.id != answer.id and not half.ephemeral
+    text = embed_text(half)
+    slower = solve(Settings(equation="x**2 - 2", x0=1.0, lr=0.005, steps=100))
+    assert "lr = 0.005 · steps = 100" in text and "run #2" in text
+    for line in slower.lines()[:3] + slower.lines()[-2:]:
+        assert line in text
+    png_size(half.embed_attachment().data)
+    record = stored(tmp_path, 2)
+    assert record is not None and record.user_id == int(clicker["id"])
+    assert record.run.settings.lr == 0.005
+    assert button_labels(half) == SOLVE_LABELS
+    assert {decode(b["custom_id"]).run_id for b in half.buttons()} == {2}
 
-        # The re-run's own ×2 brings back the article's run, as a third run.
-        _, double = await click(standin, half, "lr ×2")
-        text = embed_text(double)
-        assert "lr = 0.01 · steps = 100" in text and "run #3" in text
-        assert "1: x=1.0400000, y=-0.9184000, dL/dx=-3.8205440" in text
-        assert stored(tmp_path, 3).user_id == int(standin.user["id"])
-        assert len(standin.messages) == 3
-        mentions_disabled_everywhere(standin)
-        standin.assert_no_violations()
-
-
-async def test_a_rerun_counts_against_the_clickers_cooldown(standin: StandIn, tmp_path):
-    config = write_config(tmp_path, standin, limits={"cooldown_seconds": 60})
-    async with bot_in_process(standin, config):
-        answer = await wait_answer(await standin.invoke_command("solve", {"steps": 3}))
-        # The owner has just run: their click waits; another user's first click runs.
-        refused, text = await click(standin, answer, "lr ×2")
-        assert refused.type == 4 and refused.ephemeral
-        assert "you can start another run in" in embed_text(text)
-        other = standin.make_user("other")
-        accepted, rerun = await click(standin, answer, "lr ×½", user=other)
-        assert accepted.type == 5 and "run #2" in embed_text(rerun)
-        again, text = await click(standin, answer, "lr ×2", user=other)
-        assert again.type == 4 and again.ephemeral
-        assert "you can start another run in" in embed_text(text)
-        assert stored(tmp_path, 3) is None and stored(tmp_path, 2) is not None
-        standin.assert_no_violations()
+    # The re-run's own ×2 brings back the article's run, as a third run.
+    _, double = await click(standin, half, "lr ×2")
+    text = embed_text(double)
+    assert "lr = 0.01 · steps = 100" in text and "run #3" in text
+    assert "1: x=1.0400000, y=-0.9184000, dL/dx=-3.8205440" in text
+    assert stored(tmp_path, 3).user_id == int(standin.user["id"])
+    assert len(standin.messages) == 3
+    mentions_disabled_everywhere(standin)
+    standin.assert_no_violations()
 
 
-async def test_buttons_keep_working_after_a_restart(standin: StandIn, tmp_path):
-    config = write_config(tmp_path, standin)
-    async with bot_in_process(standin, config):
-        answer = await wait_answer(await standin.invoke_command("solve", {}))
-        _, step = await click(standin, answer, "Explain step")
-        await click(standin, step, "▶")
-    async with bot_in_process(standin, config):
-        callback, _ = await click(standin, step, "▶")
-        assert callback.type == 7 and "Iteration 2 (of 0–99)" in embed_text(step)
-        assert "gave x_3 = 1.1143241" in embed_text(step)
-        opened, fresh = await click(standin, answer, "Explain step")
-        assert opened.ephemeral and fresh.id != step.id and "x_1 = 1.0400000" in embed_text(fresh)
-        _, sent = await click(standin, answer, "All iterations")
-        assert len(parsed(sent.attachments[0].data)[1]) == 100
-        _, rerun = await click(standin, answer, "lr ×2")
-        assert "lr = 0.02" in embed_text(rerun) and "run #2" in embed_text(rerun)
-        standin.assert_no_violations()
+@pytest.mark.bot_config(limits={"cooldown_seconds": 60})
+async def test_a_rerun_counts_against_the_clickers_cooldown(
+    standin: StandIn, own_bot: LiveBot, tmp_path
+):
+    answer = await wait_answer(await standin.invoke_command("solve", {"steps": 3}))
+    # The owner has just run: their click waits; another user's first click runs.
+    refused, text = await click(standin, answer, "lr ×2")
+    assert refused.type == 4 and refused.ephemeral
+    assert "you can start another run in" in embed_text(text)
+    other = standin.make_user("other")
+    accepted, rerun = await click(standin, answer, "lr ×½", user=other)
+    assert accepted.type == 5 and "run #2" in embed_text(rerun)
+    again, text = await click(standin, answer, "lr ×2", user=other)
+    assert again.type == 4 and again.ephemeral
+    assert "you can start another run in" in embed_text(text)
+    assert stored(tmp_path, 3) is None and stored(tmp_path, 2) is not None
+    standin.assert_no_violations()
 
 
-async def test_a_pruned_runs_buttons_answer_clearly(standin: StandIn, tmp_path):
-    config = write_config(tmp_path, standin, storage={"keep_runs_per_user": 1})
-    async with bot_in_process(standin, config):
-        first = await wait_answer(await standin.invoke_command("solve", {"steps": 5}))
-        _, step = await click(standin, first, "Explain step")
-        second = await wait_answer(await standin.invoke_command("solve", {"steps": 6}))
-        assert stored(tmp_path, 1) is None
-        for message, label in [(first, name) for name in SOLVE_LABELS] + [(step, "▶")]:
-            callback, said = await click(standin, message, label)
-            assert callback.type == 4 and callback.ephemeral, label
-            assert "I can't find run #1. It may have been pruned" in embed_text(said), label
-        assert "Iteration 0 (of 0–4)" in embed_text(step)  # the old view was left as it was
-        _, works = await click(standin, second, "Explain step")
-        assert "Iteration 0 (of 0–5)" in embed_text(works) and "run #2" in embed_text(works)
-        standin.assert_no_violations()
+async def test_buttons_keep_working_after_a_restart(standin: StandIn, own_bot: LiveBot):
+    answer = await wait_answer(await standin.invoke_command("solve", {}))
+    _, step = await click(standin, answer, "Explain step")
+    await click(standin, step, "▶")
+    await own_bot.restart()
+    callback, _ = await click(standin, step, "▶")
+    assert callback.type == 7 and "Iteration 2 (of 0–99)" in embed_text(step)
+    assert "gave x_3 = 1.1143241" in embed_text(step)
+    opened, fresh = await click(standin, answer, "Explain step")
+    assert opened.ephemeral and fresh.id != step.id and "x_1 = 1.0400000" in embed_text(fresh)
+    _, sent = await click(standin, answer, "All iterations")
+    assert len(parsed(sent.attachments[0].data)[1]) == 100
+    _, rerun = await click(standin, answer, "lr ×2")
+    assert "lr = 0.02" in embed_text(rerun) and "run #2" in embed_text(rerun)
+    standin.assert_no_violations()
+
+
+@pytest.mark.bot_config(storage={"keep_runs_per_user": 1})
+async def test_a_pruned_runs_buttons_answer_clearly(standin: StandIn, own_bot: LiveBot, tmp_path):
+    first = await wait_answer(await standin.invoke_command("solve", {"steps": 5}))
+    _, step = await click(standin, first, "Explain step")
+    second = await wait_answer(await standin.invoke_command("solve", {"steps": 6}))
+    assert stored(tmp_path, 1) is None
+    for message, label in [(first, name) for name in SOLVE_LABELS] + [(step, "▶")]:
+        callback, said = await click(standin, message, label)
+        assert callback.type == 4 and callback.ephemeral, label
+        assert "I can't find run #1. It may have been pruned" in embed_text(said), label
+    assert "Iteration 0 (of 0–4)" in embed_text(step)  # the old view was left as it was
+    _, works = await click(standin, second, "Explain step")
+    assert "Iteration 0 (of 0–5)" in embed_text(works) and "run #2" in embed_text(works)
+    standin.assert_no_violations()
 
 
 # Many sine and cosine terms make each step slow enough that 10,000 steps surely take > 2 s.
@@ -314,30 +308,31 @@ SLOW_EQUATION = " + ".join(f"sin({i}x)/{i} + cos({i}x)/{i}" for i in range(1, 7)
 PROGRESS = re.compile(r"Iteration (\d+) / 10000 · x = -?\d+\.\d{7} · loss = \S+e[+-]\d+")
 
 
-async def test_a_long_run_shows_its_progress_at_most_once_a_second(standin: StandIn, tmp_path):
+@pytest.mark.bot_config(solver={"max_seconds": 120})
+async def test_a_long_run_shows_its_progress_at_most_once_a_second(
+    standin: StandIn, own_bot: LiveBot
+):
     assert len(SLOW_EQUATION) <= 200
-    config = write_config(tmp_path, standin, solver={"max_seconds": 120})
-    async with bot_in_process(standin, config):
-        handle = await standin.invoke_command(
-            "solve", {"equation": SLOW_EQUATION, "steps": 10000, "lr": 0.001}
-        )
-        deferred = await handle.wait_callback()
-        answer = await wait_answer(handle, timeout=120)
-        edits = handle.edits
-        progress = [e for e in edits if e.snapshot["content"].startswith("Iteration")]
-        assert len(progress) >= 2, [e.snapshot["content"] for e in edits]
-        assert edits[: len(progress)] == progress and len(edits) == len(progress) + 1
-        for edit in progress:
-            assert PROGRESS.fullmatch(edit.snapshot["content"]), edit.snapshot["content"]
-            assert not edit.snapshot["embeds"]
-        steps = [int(PROGRESS.fullmatch(e.snapshot["content"]).group(1)) for e in progress]
-        assert steps == sorted(steps) and steps[-1] <= 10000
-        assert progress[0].time - deferred.when >= 0.9
-        gaps = [b.time - a.time for a, b in itertools.pairwise(progress)]
-        assert min(gaps) >= 0.9, gaps
-        # The last edit replaced the progress line with the answer.
-        assert edits[-1].snapshot["id"] == answer.id and answer.content == ""
-        assert "Gradient descent on" in embed_text(answer) and "steps = 10000" in embed_text(answer)
-        assert png_size(answer.embed_attachment().data) == (1200, 500)
-        assert "9999: x=" in embed_text(answer)
-        standin.assert_no_violations()
+    handle = await standin.invoke_command(
+        "solve", {"equation": SLOW_EQUATION, "steps": 10000, "lr": 0.001}
+    )
+    deferred = await handle.wait_callback()
+    answer = await wait_answer(handle, timeout=120)
+    edits = handle.edits
+    progress = [e for e in edits if e.snapshot["content"].startswith("Iteration")]
+    assert len(progress) >= 2, [e.snapshot["content"] for e in edits]
+    assert edits[: len(progress)] == progress and len(edits) == len(progress) + 1
+    for edit in progress:
+        assert PROGRESS.fullmatch(edit.snapshot["content"]), edit.snapshot["content"]
+        assert not edit.snapshot["embeds"]
+    steps = [int(PROGRESS.fullmatch(e.snapshot["content"]).group(1)) for e in progress]
+    assert steps == sorted(steps) and steps[-1] <= 10000
+    assert progress[0].time - deferred.when >= 0.9
+    gaps = [b.time - a.time for a, b in itertools.pairwise(progress)]
+    assert min(gaps) >= 0.9, gaps
+    # The last edit replaced the progress line with the answer.
+    assert edits[-1].snapshot["id"] == answer.id and answer.content == ""
+    assert "Gradient descent on" in embed_text(answer) and "steps = 10000" in embed_text(answer)
+    assert png_size(answer.embed_attachment().data) == (1200, 500)
+    assert "9999: x=" in embed_text(answer)
+    standin.assert_no_violations()

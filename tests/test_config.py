@@ -38,7 +38,7 @@ def test_defaults_are_the_documented_values() -> None:
         discord=DiscordConfig(dev_guild_id=0, sync_global=False),
         solver=SolverConfig(max_steps=10000, max_seconds=10.0),
         limits=LimitsConfig(workers=2, queue=16, cooldown_seconds=2.0),
-        storage=StorageConfig(path=Path("data/gd-tutor.sqlite3"), keep_runs_per_user=50),
+        storage=StorageConfig(path=Path("data/gd-tutor.sqlite3"), keep_runs_per_user=50, url=""),
         health=HealthConfig(heartbeat_path=Path("data/heartbeat"), max_age_seconds=90),
     )
     assert isinstance(config.storage.path, Path)
@@ -106,6 +106,22 @@ def test_empty_file_gives_defaults(tmp_path: Path) -> None:
         ),
         ("[discord]\nsync_global = 1", "'discord.sync_global' must be a boolean, got integer"),
         ("[storage]\npath = 3", "'storage.path' must be a string, got integer"),
+        ("[storage]\nurl = 5432", "'storage.url' must be a string, got integer"),
+        (
+            '[storage]\nurl = "mysql://u@db/runs"',
+            "'storage.url' = 'mysql://u@db/runs' must start with postgresql:// (or be empty"
+            " for the SQLite file of storage.path)",
+        ),
+        (
+            '[storage]\nurl = "postgresql://u:pw@db:99999/runs"',
+            "'storage.url' = 'postgresql://u:***@db:99999/runs' is not a valid URL"
+            " (Port out of range 0-65535)",
+        ),
+        (
+            '[storage]\nurl = "postgresql://u@db/my runs"',
+            "'storage.url' = 'postgresql://u@db/my runs' must not contain spaces"
+            " (percent-encode them as %20)",
+        ),
         ('[storage]\npath = ""', "'storage.path' must not be empty"),
         ("[health]\nheartbeat_path = [1]", "'health.heartbeat_path' must be a string, got array"),
         ("[limits]\nworkers = 0", "'limits.workers' must be between 1 and 64, got 0"),
@@ -139,6 +155,20 @@ def test_bad_values_are_one_message_naming_the_file_and_the_key(
     with pytest.raises(ConfigError) as info:
         load_config(path)
     assert str(info.value) == f"{path}: {message}"
+
+
+def test_a_postgresql_url_loads_as_written(tmp_path: Path) -> None:
+    url = "postgresql://tutor:p%40ss@db.example:5433/gd?sslmode=require"
+    config = load_config(write(tmp_path, f'[storage]\nurl = "{url}"'))
+    assert config.storage.url == url
+    assert load_config(write(tmp_path, '[storage]\nurl = ""')).storage.url == ""
+
+
+def test_a_bad_url_never_shows_its_password(tmp_path: Path) -> None:
+    path = write(tmp_path, '[storage]\nurl = "postgres://u:hunter2@db:0x1/x?password=hunter3"')
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "hunter" not in str(info.value) and "u:***@db:0x1" in str(info.value)
 
 
 def test_keep_runs_per_user_of_twenty_digits_is_refused_at_load(tmp_path: Path) -> None:

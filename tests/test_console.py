@@ -14,8 +14,16 @@ import pytest
 from bot_harness import ROOT, png_size
 
 from bot.config import load_config
-from bot.console import ConsoleInputError, parse_line, plain, run_console
+from bot.console import plain, run_console
+from bot.console_input import OPTIONS, ConsoleInputError, parse_line
+from bot.discord_app.errors import error_text
+from bot.text import user_text
+from bot.tutor.errors import UserError
+from bot.tutor.options import checked_equation
 from bot.tutor.tutor import Tutor
+from solver import Settings, render_convergence, solve
+from solver.plots.words import font_family
+from solver.words import t
 
 ARTICLE = (
     "0: x=1.0000000, y=-1.0000000, dL/dx=-4.0000000",
@@ -45,8 +53,9 @@ def config_file(tmp_path: Path) -> Path:
     return path
 
 
-def console_process(tmp_path: Path, **kwargs: object) -> subprocess.Popen[str]:
+def console_process(tmp_path: Path, *args: str, **kwargs: object) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "bot", "--console", "--config", str(config_file(tmp_path))]
+    command += args
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("DISCORD_TOKEN", None)  # the console needs none
     return subprocess.Popen(
@@ -108,6 +117,71 @@ def test_a_piped_session_prints_each_reply_and_saves_its_pictures(tmp_path):
     assert "x_2 = 1.0782053" in pairs[1][1] and "unknown name 'y'" in pairs[3][1]
 
 
+def test_lang_ja_answers_as_a_japanese_client_sees_it_pictures_included(tmp_path):
+    process = console_process(tmp_path, "--lang", "ja")
+    session = ["/solve", "/solve equation:y", "/help"]
+    out, err = process.communicate("\n".join(session) + "\n", timeout=180)
+    assert process.returncode == 0, err
+    solved, refused, helped = (reply for _, reply in replies(out))
+    assert solved.startswith("x² − 2 に対する勾配降下法\n\n設定:\n")
+    for line in ARTICLE:  # the same numbers, in Japanese words
+        assert line + "\n" in solved
+    assert "最も近い解: 1.414213562" in solved and "判定:\n収束" in solved
+    assert refused.strip() == (
+        "その式は読み取れません：1 文字目の「y」は使えない名前です。変数には x を使ってください"
+    )
+    assert helped.startswith("gd-tutor：勾配降下法を一歩ずつ")
+
+    # The picture is the Japanese one: the very bytes render_convergence draws for "ja".
+    picture = (tmp_path / "data" / "images" / "run-1.png").read_bytes()
+    run = solve(Settings())
+    assert picture == render_convergence(run, "ja")
+    # Where a Japanese font is installed (CI installs fonts-ipafont-gothic), that differs
+    # from the English picture; without one the words stay English and the console says so.
+    if font_family("ja") is not None:
+        assert picture != render_convergence(run, "en")
+    else:
+        assert "install fonts-ipafont-gothic" in err
+
+
+def test_help_lists_the_console_commands_and_their_options():
+    shown = subprocess.run(
+        [sys.executable, "-m", "bot", "--console", "--help"],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "--lang {en,ja}" in shown
+    listed = [line.strip() for line in shown.splitlines() if line.startswith("  /")]
+    assert listed[: len(OPTIONS)] == [
+        "/solve [x0:number] [lr:number] [steps:integer] [equation:text] [optimizer:text]"
+        " [precision:text]",
+        "/explain iteration:integer [run:integer]",
+        "/compare lrs:text [x0:number] [steps:integer] [equation:text]",
+        "/help",
+    ]
+    assert listed[len(OPTIONS)].startswith("/quit")
+    examples = listed[len(OPTIONS) + 1 :]
+    assert len(examples) >= 3
+    for example in examples:  # every example in the help is a line the console reads
+        parse_line(example)
+
+
+def test_lang_is_refused_without_the_console():
+    refused = subprocess.run(
+        [sys.executable, "-m", "bot", "--lang", "ja"],
+        env=dict(os.environ, PYTHONPATH=str(ROOT), DISCORD_TOKEN="unused"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 2
+    assert "--lang goes with --console" in refused.stderr
+
+
 def test_ctrl_c_at_the_prompt_ends_the_console_at_once(tmp_path):
     process = console_process(tmp_path)
     try:
@@ -140,7 +214,7 @@ def test_a_failing_command_is_answered_and_the_session_goes_on(tmp_path, monkeyp
     monkeypatch.setattr(Tutor, "help", broken)
     out = run_in_process(tmp_path, "/help\n/explain iteration:0\n/bogus\n/quit\n/help\n")
     assert [(c, r.strip()) for c, r in replies(out)] == [
-        ("/help", "Something went wrong on my side. Please try again."),
+        ("/help", t("en", "bot.internal_error")),  # a bug: trying again would not help
         ("/explain iteration:0", "You have no runs in this channel yet. Start one with /solve."),
         ("/bogus", "commands: /solve, /explain, /compare, /help (e.g. /solve x0:1 lr:0.01), /quit"),
         ("/quit", ""),  # and nothing after it is read
@@ -157,13 +231,88 @@ def test_parse_line_reads_values_up_to_the_next_option():
     for bad, words in [
         ("solve x0:1", "commands:"),
         ("/solve 1", "name:value"),
-        ("/solve x0:abc", "'abc' is not a valid float"),
+        ("/solve x0:abc", "'abc' is not a number in decimal digits"),
         ("/help me", "takes none"),
+        ("/explain run:2", "needs iteration: /explain iteration:integer"),
+        ("/compare x0:1", "needs lrs"),
     ]:
         with pytest.raises(ConsoleInputError, match=words):
             parse_line(bad)
 
 
-def test_plain_drops_discord_markdown_but_keeps_the_text():
-    text = "**converged**\n```\n0: x=1.0000000\n```\nfinal x: `x=1.4`\n\\(x\\-1\\) 2\\*3"
-    assert plain(text) == "converged\n0: x=1.0000000\nfinal x: x=1.4\n(x-1) 2*3"
+def test_plain_drops_the_tutors_formatting_and_shows_user_text_as_typed():
+    text = "**converged**\n```\n0: x=1.0000000\n```\nfinal x: `x=1.4`\n" + user_text("a_b **c** \\")
+    assert plain(text) == "converged\n0: x=1.0000000\nfinal x: x=1.4\na_b **c** \\"
+
+
+def test_the_console_shows_user_text_unescaped_where_discord_escapes_it(tmp_path):
+    out = run_in_process(tmp_path, "/solve equation:x_1\n/compare lrs:0.1 -0.5\n")
+    assert [r.strip() for _, r in replies(out)] == [
+        "I can't read that equation: unexpected character '_' (U+005F) at column 2",
+        "'-0.5' is not a positive learning rate.",
+    ]
+    # The same refusal on its way to Discord: the user's text escaped, once.
+    with pytest.raises(UserError) as info:
+        checked_equation("x_1", "en")
+    shown = error_text(info.value, "en-US")
+    assert shown.endswith("unexpected character '\\_' (U+005F) at column 2"), shown
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("/solve x0:1 foo:2", "unknown option 'foo': /solve takes x0, lr, steps, equation"),
+        ("/solve equation:x^2 = 2 foo:2", "unknown option 'foo'"),
+        ("/solve x0:1 x0:2", "x0 is given twice"),
+        ("/explain iteration:1 iteration:2", "iteration is given twice"),
+        ("/solve x0:1_000", "'1_000' is not a number in decimal digits"),
+        ("/solve x0:\u0661", "'\u0661' is not a number in decimal digits"),  # Arabic-Indic 1
+        ("/solve steps:\u0661\u0660", "is not an integer in decimal digits"),
+        ("/solve steps:1_0", "'1_0' is not an integer"),
+        ("/solve steps:2.5", "'2.5' is not an integer"),
+        ("/solve x0:inf", "'inf' is not a number"),
+        ("/solve lr:nan", "'nan' is not a number"),
+        ("/solve x0:0x10", "'0x10' is not a number"),
+        ("/explain iteration:\uff11", "is not an integer"),  # a full-width 1
+    ],
+)
+def test_the_console_refuses_options_discords_client_would_not_send(line, says):
+    with pytest.raises(ConsoleInputError, match=re.escape(says)):
+        parse_line(line)
+
+
+def test_the_console_accepts_the_numbers_discords_client_sends():
+    assert parse_line("/solve x0:-1.5e3 lr:.5 steps:+3 equation:x^2 = 2")[1] == {
+        "x0": -1500.0,
+        "lr": 0.5,
+        "steps": 3,
+        "equation": "x^2 = 2",
+    }
+    assert parse_line("/solve x0:1E+2 lr:2.")[1] == {"x0": 100.0, "lr": 2.0}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_run_id_past_sqlites_int64_in_the_console_is_no_such_run(tmp_path, lang):
+    out = io.StringIO()
+    config = load_config(config_file(tmp_path))
+    text = "/explain iteration:1 run:99999999999999999999999\n/help\n"
+    assert run_console(config, io.StringIO(text), out, lang) == 0
+    (_, unknown), (_, helped) = replies(out.getvalue())
+    assert unknown.strip() == t(lang, "bot.unknown_run", run_id=99999999999999999999999)
+    assert helped.strip().startswith(t(lang, "help.title"))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_file_where_the_images_folder_goes_is_answered_and_the_session_goes_on(tmp_path, lang):
+    images = tmp_path / "data" / "images"
+    images.parent.mkdir()
+    images.write_text("not a folder")
+    out = io.StringIO()
+    config = load_config(config_file(tmp_path))
+    assert run_console(config, io.StringIO("/solve steps:3\n/help\n"), out, lang) == 0
+    (_, solved), (_, helped) = replies(out.getvalue())
+    assert "x=1.0782053" in solved  # the run itself is answered
+    not_saved = t(lang, "console.image_not_saved", path=images / "run-1.png", reason="")
+    assert not_saved.split("run-1.png")[0] in solved and "[saved" not in solved
+    assert helped.strip().startswith(t(lang, "help.title"))
+    assert images.read_text() == "not a folder"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bot_fixtures import LiveBot
 from bot_harness import bot_in_process, embed_text, wait_answer, write_config
 from discord_standin import InteractionHandle, Message, StandIn, running_bot
 
@@ -52,7 +53,7 @@ def dies_mid_run(error: BaseException, started: threading.Event) -> Callable[...
 )
 async def test_a_worker_dying_mid_run_answers_an_error_and_the_next_run_works(
     standin: StandIn,
-    tmp_path: Path,
+    own_bot: LiveBot,
     monkeypatch: pytest.MonkeyPatch,
     error: BaseException,
     record_figure: Callable[..., None],
@@ -63,18 +64,15 @@ async def test_a_worker_dying_mid_run_answers_an_error_and_the_next_run_works(
     /solve on the same pool is answered with the article's result, nothing was stored.
     """
     started = threading.Event()
-    async with bot_in_process(standin, write_config(tmp_path, standin)) as task:
-        with monkeypatch.context() as patch:
-            patch.setattr(solve_feature, "solve", dies_mid_run(error, started))
-            failed = await wait_answer(await standin.invoke_command("solve", {}), timeout=30)
-        assert started.is_set()
-        assert FAILED in embed_text(failed)
-        assert not task.done()
-        ok = await wait_answer(
-            await standin.invoke_command("solve", {}, user=standin.make_user("b"))
-        )
-        assert "x=1.4142133" in embed_text(ok) and "run #1" in embed_text(ok)
-        standin.assert_no_violations()
+    with monkeypatch.context() as patch:
+        patch.setattr(solve_feature, "solve", dies_mid_run(error, started))
+        failed = await wait_answer(await standin.invoke_command("solve", {}), timeout=30)
+    assert started.is_set()
+    assert FAILED in embed_text(failed)
+    assert not own_bot.task.done()
+    ok = await wait_answer(await standin.invoke_command("solve", {}, user=standin.make_user("b")))
+    assert "x=1.4142133" in embed_text(ok) and "run #1" in embed_text(ok)
+    standin.assert_no_violations()
     record_figure("fault", type(error).__name__)
     record_figure("answered with", "the error message, then a normal run")
 
@@ -153,28 +151,27 @@ async def test_the_pool_turns_a_job_exit_into_an_error_and_keeps_its_slots() -> 
 
 @pytest.mark.parametrize("status", [500, 429])
 async def test_a_failed_interaction_callback_is_retried_within_the_deadline(
-    standin: StandIn, tmp_path: Path, status: int, record_figure: Callable[..., None]
+    shared_bot: LiveBot, status: int, record_figure: Callable[..., None]
 ) -> None:
     """Discord answers the defer (POST .../callback) with a 500 or a 429.
 
     Holds: discord.py retries it, the acknowledgement still lands within 3 s, the reply arrives.
     """
-    async with bot_in_process(standin, write_config(tmp_path, standin)):
-        fault = standin.fail_next("POST", CALLBACK, status=status)
-        handle = await standin.invoke_command("solve", {})
-        assert "x=1.4142133" in embed_text(await wait_answer(handle))
-        recovered = await fault.wait_recovered()
-        callback = await handle.wait_callback()
-        assert callback.type == 5 and callback.elapsed < 3.0
-        assert len(fault.hits) == 1 and recovered.path == fault.hits[0].path
-        standin.assert_no_violations()
+    standin = shared_bot.standin
+    fault = standin.fail_next("POST", CALLBACK, status=status)
+    handle = await standin.invoke_command("solve", {})
+    assert "x=1.4142133" in embed_text(await wait_answer(handle))
+    recovered = await fault.wait_recovered()
+    callback = await handle.wait_callback()
+    assert callback.type == 5 and callback.elapsed < 3.0
+    assert len(fault.hits) == 1 and recovered.path == fault.hits[0].path
+    standin.assert_no_violations()
     record_figure("ack after the retry", round(callback.elapsed, 2), "s")
 
 
 @pytest.mark.parametrize("status", [429, 500])
 async def test_a_failed_followup_is_retried(
-    standin: StandIn,
-    tmp_path: Path,
+    shared_bot: LiveBot,
     monkeypatch: pytest.MonkeyPatch,
     status: int,
     record_figure: Callable[..., None],
@@ -184,13 +181,13 @@ async def test_a_failed_followup_is_retried(
     Holds: discord.py retries it and the user still reads the error.
     """
     monkeypatch.setattr(Renderer, "convergence", lambda self, run, lang: 1 / 0)
-    async with bot_in_process(standin, write_config(tmp_path, standin)):
-        fault = standin.fail_next("POST", FOLLOWUP, status=status)
-        handle = await standin.invoke_command("solve", {})
-        assert FAILED in embed_text(await wait_answer(handle, timeout=30))
-        await fault.wait_recovered()
-        assert len(fault.hits) == 1
-        standin.assert_no_violations()
+    standin = shared_bot.standin
+    fault = standin.fail_next("POST", FOLLOWUP, status=status)
+    handle = await standin.invoke_command("solve", {})
+    assert FAILED in embed_text(await wait_answer(handle, timeout=30))
+    await fault.wait_recovered()
+    assert len(fault.hits) == 1
+    standin.assert_no_violations()
     record_figure("retried after", status)
 
 

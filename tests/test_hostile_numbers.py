@@ -16,15 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot_harness import bot_in_process, embed_text, png_size, wait_answer, write_config
-from discord_standin import Message, StandIn
+from bot_fixtures import LiveBot
+from bot_harness import embed_text, png_size, wait_answer
+from discord_standin import Message
 from discord_standin.options import command_options
 from discord_standin.validation import message_errors
 
 from bot.config import Config, LimitsConfig, SolverConfig, StorageConfig
 from bot.discord_app.to_discord import to_embed
 from bot.runtime import build_tutor, close_tutor
-from bot.storage import RunStore
+from bot.storage.sqlite import SqliteRunStore
+from bot.text import for_discord
 from bot.tutor.caller import Caller
 from bot.tutor.errors import UserError
 from bot.tutor.export import iterations_csv
@@ -57,12 +59,12 @@ CASES: list[tuple[str, float, float, int, str, str, set[Outcome]]] = [
     ("x**2 - 2", 1.0, 1e30, 100, "sgd", "float32", {D}),
     ("x**2 - 2", 1e30, 0.01, 100, "sgd", "float32", {D}),
     ("x**2 - 2", 1e30, 1e30, 100, "sgd", "float64", {D}),
-    ("x**2 - 2", 1e308, 0.01, 100, "sgd", "float32", {D}),
+    ("x**2 - 2", 1e308, 0.01, 100, "sgd", "float64", {D}),
     ("x**2 - 2", -1e308, 1e308, 100, "sgd", "float64", {D}),
     ("x**2 - 2", 1.7976931348623157e308, 1.0, 100, "adam", "float64", {D, M}),
     ("x**2 - 2", TWO_53, TWO_53, 100, "momentum", "float32", {D}),
-    ("x**2 - 2", 1.0, 5e-324, 100, "sgd", "float64", {M}),
-    ("x**2 - 2", 1.0, 1e-45, 100, "adam", "float32", {M}),
+    ("x**2 - 2", 1.0, 5e-324, 100, "sgd", "float64", {S}),  # lr·dL/dx is below half an ulp
+    ("x**2 - 2", 1.0, 1e-45, 100, "adam", "float32", {S}),
     ("x**2 - 2", 5e-324, 0.01, 100, "sgd", "float32", {S}),  # float32(5e-324) is 0: dL/dx = 0
     ("x**2 - 2", 1.0, 0.01, MAX_STEPS, "sgd", "float32", {C}),
     ("x**2 - 2", 1.0, 0.01, MAX_STEPS, "adam", "float64", {C}),
@@ -126,7 +128,7 @@ def test_hostile_settings_end_cleanly_with_a_picture_and_survive_storage(
     assert png_size(png) == (1200, 500)
     reply = solve_reply(run, 1, parse_equation(equation).pretty, png, "en")
     assert message_errors({"embeds": [to_embed(reply).to_dict()]}) == {}
-    store = RunStore(tmp_path / "runs.sqlite3", 5)
+    store = SqliteRunStore(tmp_path / "runs.sqlite3", 5)
     try:
         run_id = store.save(run, user_id=1, guild_id=None, channel_id=2, locale="en-US")
         stored = store.get(run_id)
@@ -171,10 +173,12 @@ def test_a_batch_of_hostile_learning_rates_draws_one_comparison(
     """
     lrs = [5e-324, 1e-300, 0.01, 1e30, 1e308]
     runs = solve_batch(Settings(equation="x**2 - 2", steps=200, precision="float64"), lrs)
-    assert [r.outcome for r in runs] == [M, M, C, D, D]
+    assert [r.outcome for r in runs] == [S, S, C, D, D]  # x cannot move at the tiny rates
     assert png_size(drawer.submit(render_comparison, runs).result()) == (1200, 500)
     poles = solve_batch(
-        Settings(equation="1/x", steps=MAX_STEPS), [0.1, 0.1, 1e308], x0s=[0.0, 1e-300, 1e308]
+        Settings(equation="1/x", steps=MAX_STEPS, precision="float64"),
+        [0.1, 0.1, 1e308],
+        x0s=[0.0, 1e-300, 1e308],
     )
     assert poles[0].outcome is DOM
     assert png_size(drawer.submit(render_comparison, poles).result()) == (1200, 500)
@@ -199,7 +203,8 @@ CALLER = Caller(user_id=7, channel_id=8)
 
 
 def refusal(error: UserError) -> str:
-    return error.text("en")
+    """The refusal as Discord shows it: the user's own text escaped."""
+    return for_discord(error.text("en"))
 
 
 @pytest.mark.parametrize(
@@ -214,9 +219,13 @@ def refusal(error: UserError) -> str:
         ({"lr": -1e-300}, "lr must be a positive number"),
         ({"steps": MAX_STEPS + 1}, f"between 1 and {MAX_STEPS}"),
         ({"steps": 0}, f"between 1 and {MAX_STEPS}"),
+        ({"lr": 1e39}, "lr must be at most 3.4e+38 with this optimizer in float32"),
+        ({"lr": 1e38, "optimizer": "adam"}, "lr must be at most 3.4e+37"),
+        ({"x0": 1e39}, "x0 must lie between −3.4e+38 and 3.4e+38 in float32"),
+        ({"steps": 2.5}, "steps must be a whole number"),
     ],
 )
-def test_the_tutor_refuses_nan_infinity_and_steps_past_the_maximum(
+def test_the_tutor_refuses_nan_infinity_steps_past_the_maximum_and_float32_overflow(
     tutor: Any, options: dict[str, Any], says: str
 ) -> None:
     """admit_solve with NaN, ±inf, lr ≤ 0, steps beyond config max_steps.
@@ -239,6 +248,7 @@ def test_the_tutor_refuses_nan_infinity_and_steps_past_the_maximum(
         ({"lrs": "0.1 -0.1"}, "'\\-0.1' is not a positive learning rate"),
         ({"lrs": "0.1 0.2", "x0": math.nan}, "x0 must be a finite number"),
         ({"lrs": "0.1 0.2", "steps": MAX_STEPS + 1}, f"between 1 and {MAX_STEPS}"),
+        ({"lrs": "0.1 1e39"}, "lr must be at most 3.4e+38"),
     ],
 )
 def test_the_tutor_refuses_hostile_compare_settings(
@@ -280,8 +290,12 @@ SOLVES: list[tuple[dict[str, Any], str]] = [
     ({"lr": 1e30}, "diverged"),
     ({"x0": 1e30}, "diverged"),
     ({"x0": 1e308, "lr": 1e308, "precision": "float64"}, "diverged"),
-    ({"lr": 5e-324}, "still moving"),
+    ({"lr": 5e-324}, "stuck"),
     ({"x0": math.nan}, REFUSED),
+    ({"lr": 1e39}, REFUSED),  # past float32: torch could not take the step
+    ({"lr": 1e38, "optimizer": "adam"}, REFUSED),
+    ({"x0": -1e39}, REFUSED),
+    ({"lr": 1e39, "precision": "float64"}, "diverged"),
     ({"x0": math.inf}, REFUSED),
     ({"lr": -math.inf}, REFUSED),
     ({"lr": math.nan}, REFUSED),
@@ -292,10 +306,11 @@ SOLVES: list[tuple[dict[str, Any], str]] = [
     ({"equation": "tan(x)", "x0": HALF_PI, "precision": "float64"}, "diverged"),
 ]
 COMPARES: list[tuple[dict[str, Any], str]] = [
-    ({"lrs": "5e-324 0.01 1e30 1e308"}, "diverged"),
+    ({"lrs": "5e-324 0.01 1e30 3e38"}, "diverged"),  # compare is float32
     ({"lrs": "0.01 0.1", "x0": 1e30}, "diverged"),
     ({"lrs": "nan 0.1"}, REFUSED),
     ({"lrs": "0.1 1e309"}, REFUSED),
+    ({"lrs": "0.1 1e39"}, REFUSED),
     ({"lrs": "0.1 0.2", "x0": math.inf}, REFUSED),
     ({"lrs": "0.1 0.2", "equation": "1/x", "x0": 0.0}, "out of domain"),
 ]
@@ -314,7 +329,7 @@ def check_answer(message: Message, expected: str) -> None:
 
 
 async def test_the_bot_answers_every_hostile_number_through_discord(
-    standin: StandIn, tmp_path: Path, record_figure: Callable[..., None]
+    shared_bot: LiveBot, record_figure: Callable[..., None]
 ) -> None:
     """/solve and /compare with ±2^53, 1e30, 1e308, 5e-324, NaN, ±inf, the most steps, poles.
 
@@ -322,21 +337,21 @@ async def test_the_bot_answers_every_hostile_number_through_discord(
     setting, no internal error, no Discord rule broken, and the bot serves afterwards.
     """
     outcomes: Counter[str] = Counter()
-    async with bot_in_process(standin, write_config(tmp_path, standin)):
-        for command, cases in (("solve", SOLVES), ("compare", COMPARES)):
-            for options, expected in cases:
-                user = standin.make_user(f"n{sum(outcomes.values())}")
-                handle = await standin.invoke_command(command, options, user=user, validate=False)
-                callback = await handle.wait_callback()
-                assert callback.elapsed < 3.0
-                if callback.type == 4:
-                    message = await handle.wait_final()
-                else:
-                    message = await wait_answer(handle, timeout=60)
-                check_answer(message, expected)
-                outcomes[expected] += 1
-        after = await (await standin.invoke_command("help", {})).wait_final()
-        assert "/solve" in embed_text(after)
+    standin = shared_bot.standin
+    for command, cases in (("solve", SOLVES), ("compare", COMPARES)):
+        for options, expected in cases:
+            user = standin.make_user(f"n{sum(outcomes.values())}")
+            handle = await standin.invoke_command(command, options, user=user, validate=False)
+            callback = await handle.wait_callback()
+            assert callback.elapsed < 3.0
+            if callback.type == 4:
+                message = await handle.wait_final()
+            else:
+                message = await wait_answer(handle, timeout=60)
+            check_answer(message, expected)
+            outcomes[expected] += 1
+    after = await (await standin.invoke_command("help", {})).wait_final()
+    assert "/solve" in embed_text(after)
     standin.assert_no_violations()
     record_figure("values sent", len(SOLVES) + len(COMPARES))
     record_figure("answers", ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items())))
@@ -353,3 +368,16 @@ def test_the_stand_in_refuses_numbers_discord_would_not_send() -> None:
             command_options(schema, {"v": value}, focused=None, validate=True)
     sent = command_options(schema, {"v": 2.0**53}, focused=None, validate=True)
     assert sent[0]["value"] == 2.0**53
+
+
+def test_a_float32_overflow_is_refused_in_japanese_too(tutor: Any) -> None:
+    """admit_solve with lr 1e39 and x0 1e39 for a Japanese client.
+
+    Holds: the refusal names the setting as the Japanese client shows it, and float32.
+    """
+    japanese = Caller(user_id=9, channel_id=8, locale="ja")
+    for options, word in (({"lr": 1e39}, "学習率"), ({"x0": 1e39}, "初期値")):
+        with pytest.raises(UserError) as info:
+            tutor.admit_solve(japanese, **options)
+        text = info.value.text("ja")
+        assert text.startswith("その設定は使えません：") and word in text and "float32" in text

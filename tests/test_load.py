@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bot_fixtures import LiveBot
 from bot_harness import bot_in_process, embed_text, wait_answer, write_config
 from discord_standin import InteractionHandle, Message, StandIn
 
@@ -218,11 +219,12 @@ async def test_a_burst_of_200_solves_is_acknowledged_in_time_and_none_is_lost(
     record_figure("heartbeat-blocked warnings", 0)
 
 
+@pytest.mark.bot_config(limits={"workers": WORKERS, "queue": QUEUE})
 async def test_with_every_worker_held_exactly_workers_plus_queue_are_admitted(
     standin: StandIn,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     built_tutors: list[Tutor],
+    own_bot: LiveBot,
+    monkeypatch: pytest.MonkeyPatch,
     record_figure: Callable[..., None],
 ) -> None:
     """200 users at once while every run is held in its worker until the burst is over.
@@ -238,23 +240,21 @@ async def test_with_every_worker_held_exactly_workers_plus_queue_are_admitted(
         return real_solve(*args, **kwargs)
 
     monkeypatch.setattr(solve_feature, "solve", held_solve)
-    config = write_config(tmp_path, standin, limits={"workers": WORKERS, "queue": QUEUE})
-    async with bot_in_process(standin, config):
-        handles = await burst(standin, BURST)
-        callbacks = await asyncio.gather(*(h.wait_callback(10) for h in handles))
-        pool = built_tutors[-1].pool
-        assert (pool.running, pool.pending) == (WORKERS, QUEUE)
-        deferred = [h for h, c in zip(handles, callbacks, strict=True) if c.type == 5]
-        refused = [h for h, c in zip(handles, callbacks, strict=True) if c.type == 4]
-        assert len(deferred) == WORKERS + QUEUE
-        assert len(refused) == BURST - WORKERS - QUEUE
-        for handle in refused:
-            assert is_busy(await handle.wait_final(timeout=10))
-        gate.set()
-        answers = await asyncio.gather(*(wait_answer(h, timeout=120) for h in deferred))
-        assert all(is_run(m) for m in answers)
-        assert max(c.elapsed for c in callbacks) < ACK_DEADLINE
-        standin.assert_no_violations()
+    handles = await burst(standin, BURST)
+    callbacks = await asyncio.gather(*(h.wait_callback(10) for h in handles))
+    pool = built_tutors[-1].pool
+    assert (pool.running, pool.pending) == (WORKERS, QUEUE)
+    deferred = [h for h, c in zip(handles, callbacks, strict=True) if c.type == 5]
+    refused = [h for h, c in zip(handles, callbacks, strict=True) if c.type == 4]
+    assert len(deferred) == WORKERS + QUEUE
+    assert len(refused) == BURST - WORKERS - QUEUE
+    for handle in refused:
+        assert is_busy(await handle.wait_final(timeout=10))
+    gate.set()
+    answers = await asyncio.gather(*(wait_answer(h, timeout=120) for h in deferred))
+    assert all(is_run(m) for m in answers)
+    assert max(c.elapsed for c in callbacks) < ACK_DEADLINE
+    standin.assert_no_violations()
     record_figure("burst size", BURST, "interactions")
     record_figure("admitted", len(deferred), f"(workers {WORKERS} + queue {QUEUE})")
     record_figure("told busy at once", len(refused))

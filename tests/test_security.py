@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from bot_fixtures import LiveBot
 from bot_harness import (
     ROOT,
     bot_in_process,
@@ -29,9 +30,9 @@ from bot_harness import (
     write_config,
 )
 from discord_standin import InteractionHandle, Message, StandIn
+from equation_checks import parse_and_use
 from hostile_equations import HOSTILE
 from reliability_record import SecretWatch, find_secrets
-from test_equation import parse_and_use
 
 from bot.render_pool import Renderer
 
@@ -84,8 +85,9 @@ async def answer_of(handle: InteractionHandle) -> Message:
     return await wait_answer(handle, timeout=120)
 
 
+@pytest.mark.bot_config(limits={"workers": 2, "queue": len(HOSTILE)})
 async def test_the_hostile_corpus_through_discord_is_answered_and_runs_no_code(
-    standin: StandIn, tmp_path: Path, record_figure: Callable[..., None]
+    standin: StandIn, own_bot: LiveBot, tmp_path: Path, record_figure: Callable[..., None]
 ) -> None:
     """Every equation of the hostile corpus (injection, towers, nesting, control characters,
     look-alikes, 10,000 characters) sent as the /solve equation option, all at once.
@@ -96,21 +98,19 @@ async def test_the_hostile_corpus_through_discord_is_answered_and_runs_no_code(
     """
     canary = tmp_path / "CANARY"
     texts = [text.replace("{canary}", str(canary)) for text in HOSTILE]
-    config = write_config(tmp_path, standin, limits={"workers": 2, "queue": len(texts)})
-    async with bot_in_process(standin, config):
-        handles = [
-            await standin.invoke_command(
-                # Over 200 characters Discord's client refuses; sent anyway, as a raw client could.
-                "solve",
-                {"equation": text},
-                user=standin.make_user(f"h{i}"),
-                validate=len(text) <= 200 and text != "",
-            )
-            for i, text in enumerate(texts)
-        ]
-        answers = await asyncio.gather(*(answer_of(h) for h in handles))
-        after = await (await standin.invoke_command("help", {})).wait_final()
-        assert "/solve" in embed_text(after)
+    handles = [
+        await standin.invoke_command(
+            # Over 200 characters Discord's client refuses; sent anyway, as a raw client could.
+            "solve",
+            {"equation": text},
+            user=standin.make_user(f"h{i}"),
+            validate=len(text) <= 200 and text != "",
+        )
+        for i, text in enumerate(texts)
+    ]
+    answers = await asyncio.gather(*(answer_of(h) for h in handles))
+    after = await (await standin.invoke_command("help", {})).wait_final()
+    assert "/solve" in embed_text(after)
     kinds: Counter[str] = Counter()
     for text, handle, message in zip(texts, handles, answers, strict=True):
         shown = embed_text(message)
@@ -167,7 +167,7 @@ def no_mention_can_ping(standin: StandIn) -> None:
 
 @pytest.mark.parametrize("where", ["equation", "equation with x", "lrs"])
 async def test_mentions_and_markdown_from_users_are_never_rendered(
-    standin: StandIn, tmp_path: Path, where: str, record_figure: Callable[..., None]
+    shared_bot: LiveBot, where: str, record_figure: Callable[..., None]
 ) -> None:
     """@everyone, @here, user, role and channel mentions and markdown (bold, underline, spoiler,
     code, links, strike, quote, headings) typed into /solve's equation or /compare's lrs.
@@ -175,19 +175,19 @@ async def test_mentions_and_markdown_from_users_are_never_rendered(
     Holds: every message goes out with allowed_mentions parse [] and no ids; none of the
     injected text appears unescaped in anything a user reads.
     """
-    async with bot_in_process(standin, write_config(tmp_path, standin)):
-        handles = []
-        for i, fragment in enumerate(INJECTED):
-            user = standin.make_user(f"m{i}")
-            if where == "lrs":
-                handle = await standin.invoke_command(
-                    "compare", {"lrs": f"0.1 {fragment} 0.2"}, user=user
-                )
-            else:
-                equation = fragment if where == "equation" else f"x^2 - 2 {fragment}"
-                handle = await standin.invoke_command("solve", {"equation": equation}, user=user)
-            handles.append(handle)
-        answers = await asyncio.gather(*(answer_of(h) for h in handles))
+    standin = shared_bot.standin
+    handles = []
+    for i, fragment in enumerate(INJECTED):
+        user = standin.make_user(f"m{i}")
+        if where == "lrs":
+            handle = await standin.invoke_command(
+                "compare", {"lrs": f"0.1 {fragment} 0.2"}, user=user
+            )
+        else:
+            equation = fragment if where == "equation" else f"x^2 - 2 {fragment}"
+            handle = await standin.invoke_command("solve", {"equation": equation}, user=user)
+        handles.append(handle)
+    answers = await asyncio.gather(*(answer_of(h) for h in handles))
     for fragment, message in zip(INJECTED, answers, strict=True):
         assert message.ephemeral and embed_text(message).strip(), fragment
     text = what_users_read(standin)

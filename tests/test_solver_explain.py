@@ -2,7 +2,7 @@
 
 import pytest
 
-from solver import IterationOutOfRange, Outcome, Settings, explain, solve
+from solver import IterationOutOfRange, Outcome, Run, Settings, explain, solve
 
 
 def test_iteration_0_is_the_articles_first_hand_check():
@@ -84,3 +84,19 @@ def test_out_of_range_iteration_names_the_range(k):
     with pytest.raises(IterationOutOfRange) as info:
         explain(solve(Settings()), k)
     assert info.value.last == 99
+
+
+@pytest.mark.parametrize("k", [True, False, 2.5, 1.0, "1", None])
+def test_an_iteration_that_is_not_an_int_is_out_of_range_never_iteration_true(k):
+    with pytest.raises(IterationOutOfRange) as info:
+        explain(solve(Settings(steps=5)), k)
+    assert info.value.last == 4
+    assert "Iteration True" not in str(info.value)
+
+
+def test_a_run_with_no_iterations_says_it_has_none():
+    empty = Run(Settings(), [], final_x=1.0, outcome=Outcome.TIMED_OUT)
+    with pytest.raises(IterationOutOfRange) as info:
+        explain(empty, 0)
+    assert info.value.last == -1
+    assert str(info.value) == "iteration 0 is out of range: this run has no iterations"

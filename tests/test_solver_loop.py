@@ -41,13 +41,13 @@ def test_student_forms_of_the_default_give_the_article_numbers():
 @pytest.mark.parametrize(
     ("kwargs", "outcome", "hint"),
     [
-        ({"x0": 0.0}, Outcome.STUCK, "stuck"),
+        ({"x0": 0.0}, Outcome.STUCK, "stuck_hump"),
         ({"lr": 0.001}, Outcome.STILL_MOVING, "more_steps"),
         ({"lr": 0.2}, Outcome.STILL_MOVING, "oscillating"),
         ({"lr": 1.0}, Outcome.DIVERGED, "lr_too_large"),
         ({"equation": "log(x) = 1", "x0": -1.0}, Outcome.OUT_OF_DOMAIN, "out_of_domain"),
         ({"equation": "sqrt(x) = 1.5", "x0": -4.0}, Outcome.OUT_OF_DOMAIN, "out_of_domain"),
-        ({"equation": "x^2 + 1"}, Outcome.STILL_MOVING, "no_real_root"),
+        ({"equation": "x^2 + 1"}, Outcome.STILL_MOVING, "no_real_root_polynomial"),
         ({"precision": "float64", "steps": 400}, Outcome.CONVERGED, None),
         ({"optimizer": "adam", "lr": 0.1, "steps": 500}, Outcome.CONVERGED, None),
         ({"optimizer": "momentum", "steps": 300}, Outcome.CONVERGED, None),
@@ -108,6 +108,57 @@ def test_bad_settings_raise_settings_error(kwargs):
         solve(Settings(**kwargs))
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"steps": math.nan}, "steps_not_integer"),
+        ({"steps": 1.9}, "steps_not_integer"),  # never silently 1
+        ({"steps": 100.0}, "steps_not_integer"),
+        ({"steps": True}, "steps_not_integer"),  # bool is not an int here
+        ({"steps": "100"}, "steps_not_integer"),
+        ({"x0": 10**400}, "x0_not_finite"),  # not an OverflowError
+        ({"x0": -(10**400)}, "x0_not_finite"),
+        ({"x0": "1"}, "x0_not_finite"),
+        ({"x0": True}, "x0_not_finite"),
+        ({"lr": None}, "lr_not_positive"),
+        ({"lr": False}, "lr_not_positive"),
+        ({"equation": 2}, "equation_not_text"),
+        ({"optimizer": ["sgd"]}, "unknown_optimizer"),
+    ],
+)
+def test_settings_of_the_wrong_kind_raise_settings_error_not_type_or_overflow_error(kwargs, code):
+    with pytest.raises(SettingsError) as info:
+        Settings(**kwargs)
+    assert info.value.code == code
+
+
+FLOAT32_MAX = 3.4028234663852886e38
+# The largest lr torch can take as a float32 step: Adam's first step is lr / (1 − 0.9).
+LR_LIMITS = {"sgd": FLOAT32_MAX, "momentum": FLOAT32_MAX, "adam": FLOAT32_MAX * (1 - 0.9)}
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_an_lr_or_x0_past_float32_is_refused_as_a_setting_and_the_limit_itself_runs(optimizer):
+    limit = LR_LIMITS[optimizer]
+    for lr in (1e39, math.nextafter(limit, math.inf)):
+        with pytest.raises(SettingsError) as info:
+            solve(Settings(lr=lr, optimizer=optimizer))
+        assert info.value.code == "lr_too_large" and info.value.params == {"limit": limit}
+        with pytest.raises(SettingsError):
+            solve_batch(Settings(optimizer=optimizer), [0.1, lr])
+    for x0 in (1e39, -1e39, 1e308):
+        with pytest.raises(SettingsError) as info:
+            Settings(x0=x0, optimizer=optimizer)
+        assert info.value.code == "x0_too_large"
+    # At the limits torch computes (and diverges) instead of raising; float64 takes more.
+    assert solve(Settings(lr=limit, optimizer=optimizer)).outcome is Outcome.DIVERGED
+    assert solve(Settings(x0=-FLOAT32_MAX, optimizer=optimizer)).outcome is Outcome.DIVERGED
+    assert solve(Settings(lr=1e39, optimizer=optimizer, precision="float64")).outcome in (
+        Outcome.DIVERGED,
+        Outcome.STILL_MOVING,
+    )
+
+
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_batched_rows_equal_single_runs(optimizer, dtype):
@@ -146,3 +197,23 @@ def test_a_large_but_resolvable_root_still_converges():
     run = solve(Settings(equation="x^2 = 1e12", x0=999_000.0, lr=1e-13, steps=200))
     assert run.outcome is Outcome.CONVERGED
     assert run.root == pytest.approx(1e6)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_batch_agrees_with_single_to_the_printed_digit_over_many_rates(optimizer, dtype):
+    # lrs that are not exact in float32 (0.01, 0.0123, 0.3) are where a batched lr rounded to
+    # float32 before lr / bias_correction1 used to drift from torch's Adam from k = 9 on.
+    lrs = [1e-5, 0.001, 0.01, 0.0123, 0.03, 0.1, 0.3, 0.7]
+    batch = solve_batch(
+        Settings("x^2 - 2", steps=200, optimizer=optimizer, precision=dtype),
+        lrs,
+        x0s=[1.0] * len(lrs),
+    )
+    for row, lr in zip(batch, lrs, strict=True):
+        single = solve(
+            Settings("x^2 - 2", x0=1.0, lr=lr, steps=200, optimizer=optimizer, precision=dtype)
+        )
+        assert row.lines() == single.lines(), lr
+        assert [it.state for it in row.iterations] == [it.state for it in single.iterations]
+        assert (row.outcome, row.hint) == (single.outcome, single.hint)

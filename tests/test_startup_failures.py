@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import MIGRATIONS, RunStore
+from bot.storage import MIGRATIONS
+from bot.storage.sqlite import SqliteRunStore
 from solver import Settings, solve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +94,7 @@ def write_config(workdir: Path, storage: Path | str) -> Path:
 
 def gd_tutor_database(path: Path, runs: int = 3) -> None:
     """A real database as the bot leaves it, with a few runs, checkpointed into one file."""
-    store = RunStore(path, 50)
+    store = SqliteRunStore(path, 50)
     run = solve(Settings(steps=300))
     for user in range(runs):
         store.save(run, user_id=user, guild_id=None, channel_id=1, locale="en-US")

@@ -1,22 +1,38 @@
-"""RunStore: exact round trips, pruning, lookups, restarts, threads; a real SQLite file."""
+"""RunStore: exact round trips, pruning, lookups, restarts, threads. Each test runs against
+both backends, a real SQLite file and a real PostgreSQL server; the file checks are SQLite's."""
 
 import json
 import math
 import random
 import signal
+import socket
 import sqlite3
 import struct
 import subprocess
 import sys
 import threading
-from dataclasses import asdict, replace
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from postgres_server import started_server
 
-from bot.storage import MIGRATIONS, RunStore, RunSummary, StorageError
+from bot.config import Config, StorageConfig
+from bot.storage import (
+    MIGRATIONS,
+    RunStore,
+    RunSummary,
+    StorageError,
+    StorageUnavailable,
+    open_store,
+)
+from bot.storage.postgres import PostgresRunStore
+from bot.storage.rows import pg
+from bot.storage.sqlite import SqliteRunStore
 from solver import Hint, Iteration, Outcome, Run, Settings
 
 # Floats that a careless encoding (str(), %g, float32, REAL with rounding) would change.
@@ -71,9 +87,44 @@ def bits(value: Any) -> Any:
     return value
 
 
+@dataclass
+class Backend:
+    """One backend's database for a test: open stores on it, or tamper with it in raw SQL."""
+
+    kind: str
+    config: StorageConfig
+
+    def open(self, keep: int = 50, clock: Callable[[], float] | None = None) -> RunStore:
+        """A new store on the test's database (several may be open at once)."""
+        extra = {} if clock is None else {"clock": clock}
+        if self.kind == "sqlite":
+            return SqliteRunStore(self.config.path, keep, **extra)
+        return PostgresRunStore(self.config.url, keep, **extra)
+
+    def execute(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        """`sql` (with ? placeholders) through a connection of the test's own, committed."""
+        if self.kind == "sqlite":
+            with sqlite3.connect(self.config.path) as db:
+                rows = db.execute(sql, args).fetchall()
+            db.close()
+            return rows
+        with psycopg.connect(self.config.url) as conn:
+            cursor = conn.execute(pg(sql), args)
+            return cursor.fetchall() if cursor.description else []
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    path = tmp_path / "runs.sqlite3"
+    if request.param == "sqlite":
+        return Backend("sqlite", StorageConfig(path=path))
+    url = request.getfixturevalue("postgres_url")
+    return Backend("postgres", StorageConfig(path=path, url=url))
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Any:
-    s = RunStore(tmp_path / "runs.sqlite3", keep_runs_per_user=50)
+def store(backend: Backend) -> Iterator[RunStore]:
+    s = backend.open()
     yield s
     s.close()
 
@@ -96,24 +147,23 @@ def test_round_trip_keeps_every_float_bit_for_bit(store: RunStore) -> None:
 
 
 def test_a_run_stored_before_the_precision_rename_reads_back(
-    store: RunStore, tmp_path: Path
+    store: RunStore, backend: Backend
 ) -> None:
     run = make_run()
     run.settings = replace(run.settings, precision="float64")
     run_id = save(store, run)
-    with sqlite3.connect(tmp_path / "runs.sqlite3") as db:
-        (blob,) = db.execute("SELECT run_json FROM runs WHERE id = ?", (run_id,)).fetchone()
-        old = json.loads(blob)
-        old["settings"]["dtype"] = old["settings"].pop("precision")
-        db.execute("UPDATE runs SET run_json = ? WHERE id = ?", (json.dumps(old), run_id))
+    [(blob,)] = backend.execute("SELECT run_json FROM runs WHERE id = ?", (run_id,))
+    old = json.loads(blob)
+    old["settings"]["dtype"] = old["settings"].pop("precision")
+    backend.execute("UPDATE runs SET run_json = ? WHERE id = ?", (json.dumps(old), run_id))
     stored = store.get(run_id)
     assert stored is not None
     assert stored.run.settings == run.settings
     assert stored.run.settings.precision == "float64"
 
 
-def test_who_where_and_when_are_stored(tmp_path: Path) -> None:
-    store = RunStore(tmp_path / "runs.sqlite3", 5, clock=lambda: 1_700_000_000.25)
+def test_who_where_and_when_are_stored(backend: Backend) -> None:
+    store = backend.open(5, clock=lambda: 1_700_000_000.25)
     try:
         run_id = store.save(
             make_run(), user_id=2**63 - 1, guild_id=None, channel_id=2**62, locale="fr"
@@ -134,8 +184,8 @@ def test_get_unknown_id_is_none(store: RunStore) -> None:
     assert store.count() == 0
 
 
-def test_pruning_keeps_each_users_newest_runs(tmp_path: Path) -> None:
-    store = RunStore(tmp_path / "runs.sqlite3", keep_runs_per_user=3)
+def test_pruning_keeps_each_users_newest_runs(backend: Backend) -> None:
+    store = backend.open(keep=3)
     try:
         a_ids = []
         b_ids = []
@@ -153,14 +203,13 @@ def test_pruning_keeps_each_users_newest_runs(tmp_path: Path) -> None:
         store.close()
 
 
-def test_ids_are_never_reused(tmp_path: Path) -> None:
-    store = RunStore(tmp_path / "runs.sqlite3", keep_runs_per_user=1)
+def test_ids_are_never_reused(backend: Backend) -> None:
+    store = backend.open(keep=1)
     try:
         first = save(store, make_run())
         second = save(store, make_run())
         assert store.get(first) is None
-        with sqlite3.connect(tmp_path / "runs.sqlite3") as other:
-            other.execute("DELETE FROM runs")
+        backend.execute("DELETE FROM runs")
         third = save(store, make_run())
         assert first < second < third
     finally:
@@ -215,12 +264,12 @@ def test_recent_reads_nan_settings_back_as_nan(store: RunStore) -> None:
     assert summary.lr == math.inf
 
 
-def test_data_survives_close_and_reopen(tmp_path: Path) -> None:
-    path = tmp_path / "deep" / "er" / "runs.sqlite3"
-    store = RunStore(path, 50)
+def test_data_survives_close_and_reopen(backend: Backend, tmp_path: Path) -> None:
+    backend.config = replace(backend.config, path=tmp_path / "deep" / "er" / "runs.sqlite3")
+    store = backend.open()
     run_id = save(store, make_run())
     store.close()
-    reopened = RunStore(path, 50)
+    reopened = backend.open()
     try:
         stored = reopened.get(run_id)
         assert stored is not None
@@ -231,23 +280,28 @@ def test_data_survives_close_and_reopen(tmp_path: Path) -> None:
         reopened.close()
 
 
-def test_saved_run_survives_sigkill(tmp_path: Path) -> None:
-    path = tmp_path / "runs.sqlite3"
+def test_saved_run_survives_sigkill(backend: Backend) -> None:
+    path = backend.config.path
     child = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "from bot.storage import RunStore\n"
+        "from bot.config import Config, StorageConfig\n"
+        "from bot.storage import open_store\n"
         "from solver import Outcome, Run, Settings\n"
-        "store = RunStore(Path(sys.argv[1]), 50)\n"
+        "store = open_store(Config(storage=StorageConfig(Path(sys.argv[1]), url=sys.argv[2])))\n"
         "run = Run(Settings(), [], 1.4142135, Outcome.CONVERGED)\n"
         "store.save(run, user_id=7, guild_id=None, channel_id=8, locale='en-US')\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
     root = Path(__file__).resolve().parent.parent
-    done = subprocess.run([sys.executable, "-c", child, str(path)], cwd=root, timeout=120)
+    command = [sys.executable, "-c", child, str(path), backend.config.url]
+    done = subprocess.run(command, cwd=root, timeout=120)
     assert done.returncode == -signal.SIGKILL
-    assert Path(f"{path}-wal").exists()  # never checkpointed: recovery must replay the WAL
-    store = RunStore(path, 50)
+    if backend.kind == "sqlite":
+        assert Path(f"{path}-wal").exists()  # never checkpointed: recovery must replay the WAL
+    else:
+        assert not path.exists()  # the run went to PostgreSQL only
+    store = backend.open()
     try:
         latest = store.latest(7, 8)
         assert latest is not None
@@ -256,8 +310,10 @@ def test_saved_run_survives_sigkill(tmp_path: Path) -> None:
         store.close()
 
 
-def test_file_is_wal_with_current_schema_and_intact(store: RunStore, tmp_path: Path) -> None:
+def test_file_is_wal_with_current_schema_and_intact(tmp_path: Path) -> None:
+    store = SqliteRunStore(tmp_path / "runs.sqlite3", 50)
     save(store, make_run())
+    store.close()
     with sqlite3.connect(tmp_path / "runs.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert db.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
@@ -271,14 +327,14 @@ def test_newer_schema_is_refused_and_left_byte_for_byte(tmp_path: Path) -> None:
     db.close()
     before = path.read_bytes()
     with pytest.raises(StorageError, match=f"has schema v{len(MIGRATIONS) + 1}, newer than"):
-        RunStore(path, 50)
+        SqliteRunStore(path, 50)
     assert path.read_bytes() == before  # not switched to WAL: header bytes 18-19 still 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["runs.sqlite3"]
 
 
 def test_a_damaged_page_is_refused_in_one_line_and_left_byte_for_byte(tmp_path: Path) -> None:
     path = tmp_path / "runs.sqlite3"
-    store = RunStore(path, 50)
+    store = SqliteRunStore(path, 50)
     for user in range(5):
         save(store, make_run(equation="x**2 - 2" * 200), user=user)
     store.close()
@@ -286,7 +342,7 @@ def test_a_damaged_page_is_refused_in_one_line_and_left_byte_for_byte(tmp_path: 
     data[4096:8192] = random.Random(2).randbytes(4096)  # page 2, the runs table's root
     path.write_bytes(data)
     with pytest.raises(StorageError) as info:
-        RunStore(path, 50)
+        SqliteRunStore(path, 50)
     message = str(info.value)
     assert message.startswith(f"{path}: is damaged (Page 2: ")  # SQLite's words follow
     assert message.endswith(
@@ -300,11 +356,11 @@ def test_a_damaged_page_is_refused_in_one_line_and_left_byte_for_byte(tmp_path: 
 def test_a_store_opens_a_database_another_connection_holds_in_wal_mode(tmp_path: Path) -> None:
     """The read-only checks must not refuse a live database whose pages are still in the WAL."""
     path = tmp_path / "runs.sqlite3"
-    first = RunStore(path, 50)
+    first = SqliteRunStore(path, 50)
     try:
         run_id = save(first, make_run())
         assert Path(f"{path}-wal").stat().st_size > 0
-        second = RunStore(path, 50)
+        second = SqliteRunStore(path, 50)
         try:
             assert second.get(run_id) is not None
         finally:
@@ -313,8 +369,9 @@ def test_a_store_opens_a_database_another_connection_holds_in_wal_mode(tmp_path:
         first.close()
 
 
-def test_concurrent_saves_from_threads(tmp_path: Path) -> None:
-    store = RunStore(tmp_path / "runs.sqlite3", keep_runs_per_user=7)
+def test_concurrent_saves_from_threads_of_two_processes_stores(backend: Backend) -> None:
+    """Two stores on one database, as two gateway processes share it, and 8 threads."""
+    stores = [backend.open(keep=7), backend.open(keep=7)]
     ids: list[int] = []
     errors: list[BaseException] = []
     barrier = threading.Barrier(8)
@@ -323,6 +380,7 @@ def test_concurrent_saves_from_threads(tmp_path: Path) -> None:
         try:
             barrier.wait()
             for i in range(15):
+                store = stores[thread % 2]
                 ids.append(save(store, make_run(equation=f"{thread}/{i}"), user=thread % 4))
                 store.recent(thread % 4)
                 store.latest(thread % 4, 10)
@@ -334,6 +392,7 @@ def test_concurrent_saves_from_threads(tmp_path: Path) -> None:
         t.start()
     for t in threads:
         t.join()
+    store = stores[0]
     try:
         assert errors == []
         assert len(ids) == len(set(ids)) == 120
@@ -343,11 +402,107 @@ def test_concurrent_saves_from_threads(tmp_path: Path) -> None:
                 (i for i in ids if (s := store.get(i)) and s.user_id == user), reverse=True
             )
     finally:
-        store.close()
-    with sqlite3.connect(tmp_path / "runs.sqlite3") as db:
-        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        for s in stores:
+            s.close()
+    if backend.kind == "sqlite":
+        assert backend.execute("PRAGMA integrity_check") == [("ok",)]
 
 
-def test_keep_must_be_positive(tmp_path: Path) -> None:
+def test_keep_must_be_positive(backend: Backend) -> None:
     with pytest.raises(ValueError, match="keep_runs_per_user"):
-        RunStore(tmp_path / "runs.sqlite3", 0)
+        backend.open(keep=0)
+
+
+# PostgreSQL only: its schema bookkeeping, its start-up refusals, and a server going away.
+
+
+def test_postgres_refuses_a_newer_schema_and_leaves_it(postgres_url: str) -> None:
+    PostgresRunStore(postgres_url, 50).close()
+    newer = len(MIGRATIONS) + 1
+    with psycopg.connect(postgres_url) as conn:
+        conn.execute("UPDATE gd_tutor_schema SET version = %s", (newer,))
+    with pytest.raises(StorageError, match=f"has schema v{newer}, newer than this gd-tutor"):
+        PostgresRunStore(postgres_url, 50)
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT version FROM gd_tutor_schema").fetchall() == [(newer,)]
+
+
+def test_postgres_gateways_starting_together_migrate_once(postgres_url: str) -> None:
+    opened: list[RunStore] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def start() -> None:
+        try:
+            barrier.wait()
+            opened.append(PostgresRunStore(postgres_url, 50))
+        except BaseException as e:  # reported by the assertion below
+            errors.append(e)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert errors == []
+        ids = [save(s, make_run()) for s in opened]
+        assert ids == sorted(ids) and len(set(ids)) == 4
+    finally:
+        for s in opened:
+            s.close()
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT version FROM gd_tutor_schema").fetchall() == [
+            (len(MIGRATIONS),)
+        ]
+
+
+def test_postgres_that_cannot_be_reached_is_one_line_without_the_password() -> None:
+    with socket.socket() as s:  # a loopback port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"postgresql://tutor:s3cr%40t@127.0.0.1:{port}/runs?password=other-s3cret"
+    with pytest.raises(StorageError) as info:
+        PostgresRunStore(url, 50)
+    message = str(info.value)
+    assert message.startswith(f"postgresql://tutor:***@127.0.0.1:{port}/runs?password=***: ")
+    assert "cannot be reached" in message and message.endswith("database)")
+    assert "s3cr" not in message and "\n" not in message
+
+
+def test_open_store_follows_the_url(tmp_path: Path, postgres_url: str) -> None:
+    path = tmp_path / "runs.sqlite3"
+    chosen = open_store(Config(storage=StorageConfig(path=path, url=postgres_url)))
+    try:
+        assert isinstance(chosen, PostgresRunStore) and not path.exists()
+    finally:
+        chosen.close()
+    default = open_store(Config(storage=StorageConfig(path=path)))
+    try:
+        assert isinstance(default, SqliteRunStore) and path.exists()
+    finally:
+        default.close()
+
+
+def test_postgres_down_is_unavailable_and_the_same_store_recovers() -> None:
+    server = started_server()  # its own server: the others' tests keep theirs
+    try:
+        store = PostgresRunStore(server.new_database(), 50)
+        try:
+            first = save(store, make_run())
+            server.stop()
+            with pytest.raises(StorageUnavailable):
+                save(store, make_run())
+            with pytest.raises(StorageUnavailable):
+                store.get(first)
+            with pytest.raises(StorageUnavailable):
+                store.recent(1)
+            server.start()
+            # The pool's connections died with the server: the next calls get new ones.
+            second = save(store, make_run())
+            assert second > first
+            assert [s.id for s in store.recent(1)] == [second, first]
+        finally:
+            store.close()
+    finally:
+        server.remove()

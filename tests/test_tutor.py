@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,8 @@ from bot.runtime import build_tutor, close_tutor
 from bot.tutor.caller import Caller
 from bot.tutor.errors import UserError
 from bot.tutor.tutor import Tutor
-from solver import Settings, solve
+from solver import Outcome, Run, Settings, solve
+from solver.words import t
 
 GOLDEN = Path(__file__).parent / "golden" / "expected_output.txt"
 ALICE = Caller(user_id=1, channel_id=10)
@@ -156,7 +159,7 @@ async def test_a_full_pool_answers_busy_and_spends_no_cooldown(tmp_path: Path) -
         close_tutor(tutor)
 
 
-async def test_a_worker_failure_is_answered_and_frees_the_slot(
+async def test_a_fault_that_retrying_cannot_fix_is_answered_without_try_again(
     tutor: Tutor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(run: object, lang: str) -> bytes:
@@ -165,5 +168,50 @@ async def test_a_worker_failure_is_answered_and_frees_the_slot(
     monkeypatch.setattr(tutor.renderer, "convergence", broken)
     with pytest.raises(UserError) as info:
         await tutor.run_solve(tutor.admit_solve(ALICE))
-    assert info.value.key == "bot.worker_failed"
+    assert info.value.key == "bot.run_failed"
+    for lang in ("en", "ja"):
+        text = t(lang, info.value.key)
+        assert "try again" not in text and "お試しください" not in text, text
     assert tutor.pool.pending == 0 and tutor.store.count() == 0
+
+
+def died(run: object, lang: str) -> bytes:
+    raise BrokenProcessPool("a drawing process died")
+
+
+def locked(*args: object, **kwargs: object) -> int:
+    raise sqlite3.OperationalError("database is locked")
+
+
+@pytest.mark.parametrize(
+    ("part", "fault"), [("renderer.convergence", died), ("store.save", locked)]
+)
+async def test_a_dead_process_or_locked_storage_is_answered_with_try_again(
+    tutor: Tutor, monkeypatch: pytest.MonkeyPatch, part: str, fault: object
+) -> None:
+    owner, name = part.split(".")
+    monkeypatch.setattr(getattr(tutor, owner), name, fault)
+    with pytest.raises(UserError) as info:
+        await tutor.run_solve(tutor.admit_solve(ALICE))
+    assert info.value.key == "bot.worker_failed"
+    assert "please try again" in t("en", info.value.key)
+    assert "もう一度お試しください" in t("ja", info.value.key)
+    assert tutor.pool.pending == 0
+
+
+async def test_a_run_id_past_sqlites_int64_is_simply_unknown(tutor: Tutor) -> None:
+    for run_id in (2**63, 99999999999999999999999, -(2**70), 0):
+        with pytest.raises(UserError) as info:
+            await tutor.explain(ALICE, 1, run_id)
+        assert (info.value.key, info.value.params) == ("bot.unknown_run", {"run_id": run_id})
+
+
+async def test_explaining_a_run_with_no_iterations_says_it_has_none(tutor: Tutor) -> None:
+    empty = Run(Settings(), [], final_x=1.0, outcome=Outcome.TIMED_OUT)
+    run_id = tutor.store.save(empty, user_id=1, guild_id=None, channel_id=10, locale="en-US")
+    with pytest.raises(UserError) as info:
+        await tutor.explain(ALICE, 0, run_id)
+    assert (info.value.key, info.value.params) == ("bot.no_iterations", {"run_id": run_id})
+    text = t("en", info.value.key, **info.value.params)
+    assert text == f"Run #{run_id} has no iterations to explain (it stopped before its first step)."
+    assert "−1" not in t("ja", info.value.key, **info.value.params)

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from bot.config import Config, SolverConfig
-from bot.storage import RunStore
+from bot.storage.sqlite import SqliteRunStore
 from bot.tutor.caller import Caller
 from bot.tutor.errors import UserError
 from bot.tutor.tutor import Tutor
@@ -17,7 +17,7 @@ from solver import MAX_STEPS
 
 def make_tutor(tmp_path, max_steps):
     config = dataclasses.replace(Config(), solver=SolverConfig(max_steps=max_steps))
-    return Tutor(config, RunStore(tmp_path / "runs.sqlite3", 5), WorkPool(1, 1))
+    return Tutor(config, SqliteRunStore(tmp_path / "runs.sqlite3", 5), WorkPool(1, 1))
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from ..text import for_discord
 from ..tutor.custom_ids import PATTERN, ButtonId, decode
 from ..tutor.tutor import Tutor
 from .commands import answer_solve, caller_of
@@ -57,7 +58,7 @@ class TutorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PATTE
             reply = await tutor.export_csv(caller, bid.run_id)
             await interaction.response.send_message(
                 ephemeral=True,
-                content=reply.description,
+                content=for_discord(reply.description),
                 files=to_files(reply),
                 allowed_mentions=discord.AllowedMentions.none(),
             )

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from ..reply import Reply
+from ..text import clip, for_discord
 
 STYLES = {
     "primary": discord.ButtonStyle.primary,
@@ -18,13 +19,20 @@ STYLES = {
 
 def to_embed(reply: Reply) -> discord.Embed:
     """The embed of a reply; its image refers to the attached PNG."""
+    # Clipped after escaping, which lengthens the text, to Discord's embed limits.
     embed = discord.Embed(
-        title=reply.title or None, description=reply.description or None, color=reply.color
+        title=clip(for_discord(reply.title), 256) or None,
+        description=clip(for_discord(reply.description), 4096) or None,
+        color=reply.color,
     )
     for field in reply.fields:
-        embed.add_field(name=field.name, value=field.value, inline=field.inline)
+        embed.add_field(
+            name=clip(for_discord(field.name), 256),
+            value=clip(for_discord(field.value), 1024),
+            inline=field.inline,
+        )
     if reply.footer:
-        embed.set_footer(text=reply.footer)
+        embed.set_footer(text=clip(for_discord(reply.footer), 2048))
     if reply.image is not None:
         embed.set_image(url=f"attachment://{reply.image.filename}")
     return embed

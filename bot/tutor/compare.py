@@ -9,7 +9,7 @@ from typing import Unpack
 from solver import Equation, Run, Settings, solve_batch
 
 from ..reply import Reply
-from ..text import escape_markdown
+from ..text import user_text
 from ..work_pool import Reservation
 from .caller import Caller
 from .context import TutorContext
@@ -42,7 +42,7 @@ def parse_lrs(text: str) -> tuple[float, ...]:
         raise UserError("bot.lrs_count")
     lrs = []
     for word in words:
-        shown = escape_markdown(repr(word[:40]))  # the user's own text: no markdown, no mentions
+        shown = user_text(repr(word[:40]))
         try:
             value = float(word[:40])
         except ValueError:
@@ -62,6 +62,9 @@ def admit_compare(
     """
     settings = checked_settings(caller.lang, ctx.config.solver.max_steps, **options)
     rates = parse_lrs(lrs)
+    for rate in rates:  # each rate must make a run of its own (float32 bounds it)
+        row: SettingsOptions = {**options, "lr": rate}
+        checked_settings(caller.lang, ctx.config.solver.max_steps, **row)
     parsed = checked_equation(settings.equation, caller.lang)
     return CompareJob(caller, parsed, settings, rates, ctx.reserve(caller))
 

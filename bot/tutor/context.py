@@ -17,10 +17,10 @@ from solver import Run
 
 from ..config import Config
 from ..render_pool import Renderer
-from ..storage import RunStore
+from ..storage import RunStore, StorageUnavailable
 from ..work_pool import Busy, CoolingDown, Reservation, WorkPool
 from .caller import Caller
-from .errors import UserError
+from .errors import UserError, failure_key
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -63,16 +63,23 @@ class TutorContext:
             return await reservation.run(fn, *args, **kwargs)
         except Busy:
             raise UserError("bot.busy") from None
-        except Exception:
+        except StorageUnavailable:
+            log.warning("the run store is unreachable", exc_info=True)
+            raise UserError("bot.storage_down") from None
+        except Exception as error:
             log.exception("a worker failed")
-            raise UserError("bot.worker_failed") from None
+            raise UserError(failure_key(error, computing=True)) from None
         finally:
             reservation.release()
 
     async def light(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """`fn(*args, **kwargs)` in the light executor: storage reads, explanations, CSV."""
         call = functools.partial(fn, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._light, call)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._light, call)
+        except StorageUnavailable:
+            log.warning("the run store is unreachable", exc_info=True)
+            raise UserError("bot.storage_down") from None
 
     def save(self, caller: Caller, run: Run) -> int:
         """Store the caller's run and return its id (called in a worker, before any reply)."""

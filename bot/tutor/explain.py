@@ -11,6 +11,8 @@ from .context import TutorContext
 from .errors import UserError
 from .layout import explain_reply
 
+MAX_RUN_ID = 2**63 - 1  # SQLite's largest INTEGER
+
 
 async def find_run(ctx: TutorContext, caller: Caller, run_id: int | None) -> StoredRun:
     """The run asked for, or the caller's latest in this channel; UserError if none."""
@@ -19,6 +21,8 @@ async def find_run(ctx: TutorContext, caller: Caller, run_id: int | None) -> Sto
         if stored is None:
             raise UserError("bot.no_runs")
         return stored
+    if not 1 <= run_id <= MAX_RUN_ID:  # no row can have it; SQLite could not even look
+        raise UserError("bot.unknown_run", run_id=run_id)
     stored = await ctx.light(ctx.store.get, run_id)
     if stored is None:
         raise UserError("bot.unknown_run", run_id=run_id)
@@ -33,6 +37,8 @@ async def explanation(
     try:
         explained = await ctx.light(explain, stored.run, iteration, caller.lang)
     except IterationOutOfRange as error:
+        if error.last < 0:
+            raise UserError("bot.no_iterations", run_id=stored.id) from None
         raise UserError("bot.iteration_range", k=iteration, last=error.last) from None
     return explained, stored.id
 

@@ -6,7 +6,7 @@ from solver import Explanation, Outcome, Run, hint_text, outcome_words
 from solver.words import t
 
 from ..reply import Attachment, Field, Reply
-from ..text import clip, escape_markdown, number
+from ..text import clip, number, user_text
 from .button_rows import solve_buttons
 
 FIELD_LIMIT = 1024
@@ -66,7 +66,7 @@ def outcome_text(run: Run, lang: str) -> str:
 def solve_reply(run: Run, run_id: int, pretty_equation: str, png: bytes, lang: str) -> Reply:
     """The /solve answer: settings, iterations, result, outcome, the figure and the run id."""
     return Reply(
-        title=clip(t(lang, "solve.title", equation=escape_markdown(pretty_equation)), 256),
+        title=clip(t(lang, "solve.title", equation=user_text(pretty_equation)), 256),
         fields=[
             Field(t(lang, "solve.settings"), settings_text(run, lang)),
             Field(t(lang, "solve.iterations"), iteration_excerpt(run)),
@@ -88,7 +88,7 @@ def explain_reply(explanation: Explanation, run_id: int, lang: str) -> Reply:
         for section in explanation.sections
     ]
     return Reply(
-        title=clip(escape_markdown(explanation.title), 256),
+        title=clip(user_text(explanation.title), 256),
         fields=fields,
         footer=t(lang, "explain.footer", run_id=run_id),
         run_id=run_id,
@@ -111,7 +111,7 @@ def compare_reply(
     ]
     s = runs[0].settings
     return Reply(
-        title=clip(t(lang, "compare.title", equation=escape_markdown(pretty_equation)), 256),
+        title=clip(t(lang, "compare.title", equation=user_text(pretty_equation)), 256),
         description=t(lang, "compare.settings", x0=number(s.x0), steps=s.steps)
         + "\n\n"
         + "\n".join(lines),

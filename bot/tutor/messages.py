@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from solver import EquationError
+from solver import EquationError, SettingsError
 from solver.words import t
 
-from ..text import escape_markdown
+from ..text import user_text
 
 
 def equation_error_text(error: EquationError, lang: str) -> str:
-    """The parser's message in the caller's language, with the user's own text escaped."""
-    params = {k: escape_markdown(v) if isinstance(v, str) else v for k, v in error.params.items()}
+    """The parser's message in the caller's language, with the user's own text marked."""
+    params = {k: user_text(v) if isinstance(v, str) else v for k, v in error.params.items()}
     return t(lang, f"equation.{error.code}", **params)
 
 
@@ -18,6 +18,7 @@ def equation_error_text(error: EquationError, lang: str) -> str:
 _CHOICE_CODES = ("unknown_optimizer", "unknown_precision")
 
 
-def settings_error_text(code: str, lang: str) -> str:
-    """A settings refusal by its SettingsError code."""
-    return t(lang, "settings.unknown_choice" if code in _CHOICE_CODES else f"settings.{code}")
+def settings_error_text(error: SettingsError, lang: str) -> str:
+    """A settings refusal by its SettingsError code, filled with its parameters."""
+    code = "unknown_choice" if error.code in _CHOICE_CODES else error.code
+    return t(lang, f"settings.{code}", **error.params)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TypedDict, Unpack
 
-from solver import Equation, EquationError, Settings, SettingsError, parse_equation
+from solver import MAX_STEPS, Equation, EquationError, Settings, SettingsError, parse_equation
 
 from .errors import UserError
 from .messages import equation_error_text, settings_error_text
@@ -27,14 +27,15 @@ class SettingsOptions(TypedDict, total=False):
 
 def checked_settings(lang: str, max_steps: int, **options: Unpack[SettingsOptions]) -> Settings:
     """The Settings of a command, or UserError in the caller's language."""
-    if not 1 <= options.get("steps", Settings.steps) <= max_steps:
-        raise UserError("bot.steps_too_many", max=max_steps)
     try:
-        return Settings(**options)
+        settings = Settings(**options)
     except SettingsError as error:
-        if error.code == "steps_out_of_range":  # a config that skipped the loader's check
-            raise UserError("bot.steps_too_many", **error.params) from None
-        raise UserError("bot.bad_setting", detail=settings_error_text(error.code, lang)) from None
+        if error.code == "steps_out_of_range":  # the config's bound may exceed the solver's
+            raise UserError("bot.steps_too_many", max=min(max_steps, MAX_STEPS)) from None
+        raise UserError("bot.bad_setting", detail=settings_error_text(error, lang)) from None
+    if not 1 <= settings.steps <= max_steps:
+        raise UserError("bot.steps_too_many", max=max_steps)
+    return settings
 
 
 def checked_equation(text: str, lang: str) -> Equation:

@@ -74,10 +74,30 @@ class Equation:
         return list(self._coeffs)
 
 
+def check_equation(text: str) -> None:
+    """Refuse what parse_equation would refuse, cheaply enough for the event loop.
+
+    Tokens, grammar and every bound (length, nesting, size, powers, constants, the cost of the
+    symbolic work): at most about a millisecond, and no sympy. parse_equation, which builds the
+    symbolic form, then refuses only what needs exact arithmetic to see: "no_value" (x/sin(π))
+    and "result_too_large" ((99999999999999x)^99). Raises EquationError, and nothing else.
+    """
+    if not isinstance(text, str):
+        raise EquationError("empty")
+    try:
+        parse_tree(text)
+    except EquationError:
+        raise
+    except Exception as exc:  # a bug here must still reach the student as an EquationError
+        raise EquationError("internal") from exc
+
+
 def parse_equation(text: str) -> Equation:
     """Parse what a student typed (`x^2 = 2`, `2x + 1 = 0`, `sin(x) = 0.5`, ...).
 
-    Raises EquationError, and nothing else, when the text is not such an equation.
+    Raises EquationError, and nothing else, when the text is not such an equation. Its symbolic
+    work is bounded by the cost model (see cost): milliseconds, but run it off the event loop;
+    check_equation is the cheap check for there.
     """
     if not isinstance(text, str):
         raise EquationError("empty")
@@ -96,8 +116,7 @@ def parse_cached(text: str) -> Equation:
 
 
 def _build(text: str) -> Equation:
-    lhs, rhs = parse_tree(text)
-    tree = lhs if rhs is None or rhs.value == 0 else Node("-", (lhs, rhs), degree=lhs.degree)
+    tree, lhs, rhs = parse_tree(text)
     f = checked(to_sympy(tree))
     derivative = checked(sympy.diff(f, X))
     coeffs = polynomial_coeffs(tree)

@@ -5,25 +5,40 @@ User text never reaches eval, exec, compile or any of sympy's string parsers.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from .errors import EquationError
 from .nodes import Node, bounded_node
 from .tokens import FUNCTIONS, Token, tokenize
 
 MAX_LENGTH = 200
-MAX_DEPTH = 20
+MAX_DEPTH = 20  # brackets inside brackets, as the user counts them
+MAX_NESTING = 3 * MAX_DEPTH  # the parser's own levels: brackets, signs and powers
 MAX_NODES = 200
 
 _POWERS = {"+": 10, "-": 10, "*": 20, "/": 20, "name": 20, "(": 20, "^": 40, "sup": 40}
 
 
-def parse_tree(text: str) -> tuple[Node, Node | None]:
-    """Parse `lhs` or `lhs = rhs` into trees; raise EquationError for anything else."""
+class Tree(NamedTuple):
+    """f = lhs − rhs (lhs itself when there is no rhs or it is 0), and the sides as typed."""
+
+    f: Node
+    lhs: Node
+    rhs: Node | None
+
+
+def parse_tree(text: str) -> Tree:
+    """Parse `lhs` or `lhs = rhs` into trees, with every bound checked and no sympy.
+
+    Raises EquationError for anything else, including an equation where x has no effect
+    (x − x = 1, 0x = 1, x⁰ = 2): f is then the same for every x, and there is nothing to solve.
+    """
     if len(text) > MAX_LENGTH:
         raise EquationError("too_long", None, length=len(text), limit=MAX_LENGTH)
     parser = _Parser(tokenize(text))
     if parser.peek().kind == "end":
         raise EquationError("empty")
-    lhs, rhs = parser.expression(), None
+    lhs, rhs, column = parser.expression(), None, 0
     if parser.peek().kind == "=":
         column = parser.take().column
         if parser.peek().kind == "=":
@@ -36,16 +51,20 @@ def parse_tree(text: str) -> tuple[Node, Node | None]:
         raise EquationError("too_many_equals", tok.column)
     if tok.kind == ")":
         raise EquationError("unbalanced", tok.column, paren=")")
-    if lhs.value is not None and (rhs is None or rhs.value is not None):
+    f = lhs if rhs is None or rhs.value == 0 else bounded_node("-", (lhs, rhs), column)
+    if not f.has_x:
         raise EquationError("no_variable")
-    return lhs, rhs
+    if f.value is not None:
+        raise EquationError("x_has_no_effect")
+    return Tree(f, lhs, rhs)
 
 
 class _Parser:
     """Pratt parser: binding powers + - 10, * / and implicit · 20, unary sign 30, ^ 40."""
 
     def __init__(self, tokens: list[Token]):
-        self.tokens, self.pos, self.depth, self.nodes = tokens, 0, 0, 0
+        self.tokens, self.pos, self.nodes = tokens, 0, 0
+        self.nesting = self.brackets = 0
 
     def peek(self) -> Token:
         return self.tokens[self.pos]
@@ -61,13 +80,13 @@ class _Parser:
         return bounded_node(op, args, column, text)
 
     def expression(self, rbp: int = 0) -> Node:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise EquationError("too_deep", self.peek().column, limit=MAX_DEPTH)
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:  # e.g. - - - … x or x^x^…^x: no bracket to count
+            raise EquationError("too_complex", self.peek().column)
         left = self.prefix(self.take())
         while self.binding(self.peek()) > rbp:
             left = self.infix(left, self.peek())
-        self.depth -= 1
+        self.nesting -= 1
         return left
 
     def binding(self, tok: Token) -> int:
@@ -97,7 +116,11 @@ class _Parser:
         raise EquationError("unexpected_token", column, found=tok.text)
 
     def group(self, opening: Token) -> Node:
+        self.brackets += 1
+        if self.brackets > MAX_DEPTH:
+            raise EquationError("too_deep", opening.column, limit=MAX_DEPTH)
         inner = self.expression(0)
+        self.brackets -= 1
         tok = self.take()
         if tok.kind == "end":
             raise EquationError("unbalanced", opening.column, paren="(")

@@ -12,13 +12,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .cost import (
+    FLOAT_ATOM,
+    MAX_CHAIN,
+    MAX_COST,
+    MAX_TOWER,
+    Cost,
+    constant_cost,
+    leaf_cost,
+    variable_cost,
+)
 from .errors import EquationError
+from .polynomial import Coeffs, combine
+from .pretty import tree_text
 from .tokens import CONSTANTS, FUNCTIONS
 
 MAX_CONSTANT = 1e100
 MAX_EXPONENT = 100
 MAX_DEGREE = 100
-MAX_COST = 600  # estimated nodes in the derivative; keeps sympy's work to milliseconds
 
 ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {"+": operator.add, "-": operator.sub}
 ARITHMETIC |= {"*": operator.mul, "/": operator.truediv, "^": operator.pow}
@@ -33,28 +44,66 @@ class Node:
     args: tuple[Node, ...] = ()
     column: int = 0
     text: str = ""  # a number as typed
-    value: float | None = None  # float64 value of a subtree without x
+    value: float | None = None  # float64 value of a subtree without x, or where x cancels
     degree: int = 0  # bound on the power of x, which keeps sympy's integers small
-    size: int = 1  # nodes in this subtree
-    cost: int = 0  # estimated nodes in its derivative
+    has_x: bool = False  # x appears in it, even where it cancels (x − x)
+    coeffs: Coeffs | None = None  # lowest degree first, if a polynomial of degree <= 12
+    work: Cost = FLOAT_ATOM  # what it asks of sympy (see cost)
+
+    @property
+    def cost(self) -> int:
+        """Estimated nodes of its derivative."""
+        return self.work.cost
 
 
 def bounded_node(op: str, args: tuple[Node, ...], column: int, text: str = "") -> Node:
-    """A node with its value, degree and cost, or EquationError if one is out of bounds."""
+    """A node with its value, degree and cost, or EquationError if one is out of bounds.
+
+    A part where x cancels is a constant, folded like any other, so sqrt(x − x) + x is x and
+    x − x = 1 is known to have no x: a polynomial whose x terms are all exactly 0 (x − x, 0x,
+    x⁰), or a − a and a/a for subtrees written alike (sin(x) − sin(x)).
+    """
     exponent = args[1].value if op == "^" else None
     if op == "/" and args[1].value == 0:
         raise EquationError("division_by_zero", column)
     if exponent is not None and abs(exponent) > MAX_EXPONENT:
         raise EquationError("exponent_too_large", column, limit=MAX_EXPONENT)
     value = float(text) if op == "num" else _fold(op, args, column)
+    has_x = op == "x" or any(a.has_x for a in args)
+    coeffs = (value,) if value is not None else combine(op, [a.coeffs for a in args], exponent)
+    if value is None and coeffs is not None and len(coeffs) == 1 and math.isfinite(coeffs[0]):
+        value = coeffs[0]  # x cancels out
+    elif value is None and op in ("-", "/") and _same(*args):
+        value = 0.0 if op == "-" else 1.0  # sin(x) − sin(x), exp(x)/exp(x)
     if value is not None and not abs(value) <= MAX_CONSTANT:
         raise EquationError("too_large", column, limit=MAX_CONSTANT)
-    if (degree := _degree(op, args)) > MAX_DEGREE:
+    degree = 0 if value is not None else _degree(op, args)
+    if degree > MAX_DEGREE:
         raise EquationError("degree_too_high", column, limit=MAX_DEGREE)
-    if (cost := _cost(op, args)) > MAX_COST:
+    work = _work(op, args, text, value, exponent, has_x)
+    if work.cost > MAX_COST or work.tower > MAX_TOWER or work.chain > MAX_CHAIN:
         raise EquationError("too_complex", column)
-    size = 1 + sum(a.size for a in args)
-    return Node(op, args, column, text, value, degree, size, cost)
+    return Node(op, args, column, text, value, degree, has_x, coeffs, work)
+
+
+def _work(
+    op: str, args: tuple[Node, ...], text: str, value: float | None, exponent: float | None,
+    has_x: bool,
+) -> Cost:  # fmt: skip
+    if not args:
+        return leaf_cost(op, text)
+    if value is None:
+        return variable_cost(op, [a.work for a in args], exponent)
+    if has_x:  # x cancelled: sympy gets the constant, not the cancellation
+        return FLOAT_ATOM
+    return constant_cost(op, [a.work for a in args], exponent)
+
+
+def _same(a: Node, b: Node) -> bool:
+    """Whether two subtrees are written alike, wherever they stand."""
+    if (a.op, a.text, a.value, a.work, len(a.args)) != (b.op, b.text, b.value, b.work, len(b.args)):
+        return False
+    return all(_same(p, q) for p, q in zip(a.args, b.args, strict=True))
 
 
 def _fold(op: str, args: tuple[Node, ...], column: int) -> float | None:
@@ -71,8 +120,8 @@ def _fold(op: str, args: tuple[Node, ...], column: int) -> float | None:
             value = -values[0] if op == "neg" else _FOLD[op](*values)
     except ZeroDivisionError:
         raise EquationError("division_by_zero", column) from None
-    except ValueError:
-        shown = f"{op}({values[0]:g})" if op in FUNCTIONS else f"{values[0]:g}^{values[1]:g}"
+    except ValueError:  # shown as typed: (−8)^(1/3), not −8^0.333333, which reads as −(8^⅓)
+        shown = tree_text(Node(op, args))
         raise EquationError("undefined", column, expression=shown) from None
     except OverflowError:
         value = math.inf
@@ -91,19 +140,3 @@ def _degree(op: str, args: tuple[Node, ...]) -> int:
     if op == "^" and args[1].value is not None:
         return degrees[0] * math.ceil(abs(args[1].value))
     return min(1, degrees[0]) if op in FUNCTIONS else max(degrees, default=0)
-
-
-def _cost(op: str, args: tuple[Node, ...]) -> int:
-    """Estimated nodes in the derivative, by the product, quotient and chain rules."""
-    if op == "x":
-        return 1
-    if all(a.value is not None for a in args):
-        return 0
-    size, cost = sum(a.size for a in args), sum(a.cost for a in args)
-    if op in ("+", "-"):
-        return cost + 1
-    if op == "*":
-        return size + cost + 3
-    if op == "/":
-        return size + args[1].size + cost + 5
-    return (3 if op == "^" else 2) * size + cost + 4

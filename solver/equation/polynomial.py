@@ -1,61 +1,69 @@
-"""The coefficients of f when it is a polynomial of low degree (for numpy.roots)."""
+"""The coefficients of f when it is a polynomial of low degree (for numpy.roots).
+
+Each node combines its children's coefficients as it is built (see nodes), so a polynomial
+subtree whose x terms are all exactly 0 (x − x, 0x, x⁰) is known to be a constant.
+"""
 
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .nodes import Node
-from .tokens import FUNCTIONS
+if TYPE_CHECKING:
+    from .nodes import Node
 
 MAX_POLY_DEGREE = 12
+
+Coeffs = tuple[float, ...]  # lowest degree first
 
 
 def polynomial_coeffs(node: Node) -> tuple[float, ...] | None:
     """Finite coefficients, highest degree first, if f is a polynomial of degree <= 12."""
-    coeffs = _poly(node)
-    if coeffs is None:
-        return None
-    while len(coeffs) > 1 and coeffs[-1] == 0:
-        coeffs.pop()
-    if not all(np.isfinite(coeffs)):
+    if node.value is not None:
+        return (node.value,)
+    coeffs = node.coeffs
+    if coeffs is None or not all(np.isfinite(coeffs)):
         return None
     return tuple(reversed(coeffs))
 
 
-def _poly(node: Node) -> list[float] | None:
-    """Coefficients, lowest degree first, if the subtree is a polynomial of degree <= 12."""
-    if node.value is not None:
-        return [node.value]
-    if node.op == "x":
-        return [0.0, 1.0]
-    parts = [_poly(a) for a in node.args]
-    if node.op in FUNCTIONS or None in parts:
+def combine(op: str, parts: list[Coeffs | None], exponent: float | None) -> Coeffs | None:
+    """The coefficients of `op` applied to parts (each a constant, x or a polynomial), or None
+    when the result is not a polynomial of degree <= 12."""
+    if op == "x":
+        return (0.0, 1.0)
+    if None in parts or op not in ("neg", "+", "-", "*", "/", "^"):
         return None
-    if node.op == "neg":
-        return [-c for c in parts[0]]  # type: ignore[union-attr]
+    if op == "neg":
+        return tuple(-c for c in parts[0])  # type: ignore[union-attr]
     a, b = parts
     assert a is not None and b is not None
-    if node.op in "+-":
-        sign = 1.0 if node.op == "+" else -1.0
-        return [p + sign * q for p, q in itertools.zip_longest(a, b, fillvalue=0.0)]
-    if node.op == "/":
-        return [c / b[0] for c in a] if len(b) == 1 else None
-    if node.op == "^":
-        power = node.args[1].value
-        if power is None or not power.is_integer() or not 0 <= power <= MAX_POLY_DEGREE:
+    if op in "+-":
+        sign = 1.0 if op == "+" else -1.0
+        return _trim([p + sign * q for p, q in itertools.zip_longest(a, b, fillvalue=0.0)])
+    if op == "/":
+        return tuple(c / b[0] for c in a) if len(b) == 1 else None
+    if op == "^":
+        if exponent is None or not exponent.is_integer() or not 0 <= exponent <= MAX_POLY_DEGREE:
             return None
-        result = [1.0]
-        for _ in range(int(power)):
-            result = _times(result, a)
-        return result if len(result) <= MAX_POLY_DEGREE + 1 else None
-    product = _times(a, b)
-    return product if len(product) <= MAX_POLY_DEGREE + 1 else None
+        result: Coeffs | None = (1.0,)
+        for _ in range(int(exponent)):
+            result = _times(result, a) if result is not None else None
+        return result
+    return _times(a, b)
 
 
-def _times(a: list[float], b: list[float]) -> list[float]:
+def _times(a: Coeffs, b: Coeffs) -> Coeffs | None:
     if len(a) + len(b) - 1 > MAX_POLY_DEGREE + 1:
-        return [0.0] * (MAX_POLY_DEGREE + 2)  # too long: the caller rejects it
+        return None
     with np.errstate(all="ignore"):
-        return [float(c) for c in np.convolve(a, b)]
+        return _trim([float(c) for c in np.convolve(a, b)])
+
+
+def _trim(coeffs: list[float]) -> Coeffs:
+    """Without zero coefficients at the top: x² + x − x² has degree 1."""
+    while len(coeffs) > 1 and coeffs[-1] == 0:
+        coeffs.pop()
+    return tuple(coeffs)

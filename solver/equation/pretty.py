@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import sympy  # type: ignore[import-untyped]
 from sympy import Expr
 
 from .._numbers import superscript
-from .nodes import Node
 from .tokens import FUNCTIONS
+
+if TYPE_CHECKING:
+    from .nodes import Node
 
 MAX_TEXT = 400
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy  # type: ignore[import-untyped]
 from sympy import Expr
 
+from .cost import EXACT_DIGITS
 from .errors import EquationError
 from .nodes import ARITHMETIC, Node
 from .tokens import FUNCTIONS
@@ -17,9 +18,12 @@ _CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
 
 
 def to_sympy(node: Node) -> Expr:
-    """The tree as sympy; integers typed with up to 15 digits stay exact."""
+    """The tree as sympy; integers typed with up to 15 digits and plain constants stay exact,
+    other constants (and parts where x cancels) are one number (see cost)."""
+    if node.value is not None and not node.work.exact:
+        return _number(node.value)
     if node.op == "num":
-        exact = node.text.isdigit() and len(node.text) <= 15  # no big ints from user digits
+        exact = node.text.isdigit() and len(node.text) <= EXACT_DIGITS  # no big ints from users
         return sympy.Integer(int(node.text)) if exact else sympy.Float(node.value)
     if node.op == "x":
         return X
@@ -31,6 +35,10 @@ def to_sympy(node: Node) -> Expr:
     if node.op in _SYMPY:
         return _SYMPY[node.op](*args)
     return ARITHMETIC[node.op](*args)
+
+
+def _number(value: float) -> Expr:
+    return sympy.Integer(int(value)) if value.is_integer() else sympy.Float(value)
 
 
 def checked(expr: Expr) -> Expr:

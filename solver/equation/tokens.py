@@ -52,7 +52,7 @@ def tokenize(text: str) -> list[Token]:
     while pos < len(plain):
         m = _TOKEN.match(plain, pos)
         if m is None:
-            raise _bad_char(text[pos], pos + 1)
+            raise _bad_char(text[pos], plain[pos], pos + 1)
         kind, part, column, pos = m.lastgroup, m.group(), pos + 1, m.end()
         if kind == "num" and len(part) > MAX_LITERAL_CHARS:
             raise EquationError("number_too_long", column, limit=MAX_LITERAL_CHARS)
@@ -70,14 +70,15 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def _bad_char(ch: str, column: int) -> EquationError:
+def _bad_char(ch: str, plain: str, column: int) -> EquationError:
+    """Why `ch` is refused; `plain` is its ASCII twin, so ，｜［ get the hints , | [ get."""
     name = unicodedata.name(ch, "unnamed character")
     if ch in _LOOKALIKES:
         return EquationError("lookalike", column, char=ch, name=name, looks_like=_LOOKALIKES[ch])
     codepoint = f"U+{ord(ch):04X}"
     if unicodedata.category(ch)[0] in "CZM":  # invisible or combining: never echo it
         return EquationError("invisible_char", column, codepoint=codepoint, name=name)
-    code = _CHAR_CODES.get(ch, "unexpected_char")
+    code = _CHAR_CODES.get(plain, "unexpected_char")
     return EquationError(code, column, char=ch, codepoint=codepoint, name=name)
 
 

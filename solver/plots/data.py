@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .._roots import roots_among
 from .._run import Outcome, Run
 from ..equation import Equation, EquationError, parse_equation
 from .axes import padded
@@ -15,7 +16,6 @@ from .axes import padded
 MAX_POINTS = 3000  # per line; more cannot be seen in 1200 px and only slow the drawing
 GRID_POINTS = 400
 WINDOW_MARGIN = 0.25
-_BISECTIONS = 60
 STOPPED = (Outcome.DIVERGED, Outcome.OUT_OF_DOMAIN)
 
 
@@ -110,7 +110,7 @@ def landscape(run: Run, eq: Equation | None) -> Landscape:
     grid = np.linspace(lo, hi, GRID_POINTS)
     with np.errstate(all="ignore"):
         values = _f(eq, grid)
-    roots = [r for r in _roots(eq, grid, values) if lo <= r <= hi]
+    roots = [r for r in _roots(eq, grid) if lo <= r <= hi]
     if (
         run.root is not None
         and lo <= run.root <= hi
@@ -163,24 +163,6 @@ def _loss(eq: Equation, xs: np.ndarray) -> np.ndarray:
     return loss
 
 
-def _roots(eq: Equation, grid: np.ndarray, values: np.ndarray) -> list[float]:
-    """Zeros of f on the grid and sign changes refined by bisection (poles are rejected)."""
-    roots = [float(g) for g, v in zip(grid, values, strict=True) if v == 0]
-    ok = np.isfinite(values)
-    change = np.nonzero(ok[:-1] & ok[1:] & (np.sign(values[:-1]) * np.sign(values[1:]) < 0))[0]
-    for i in change:
-        lo, hi, f_lo = float(grid[i]), float(grid[i + 1]), float(values[i])
-        bound = min(abs(f_lo), abs(float(values[i + 1])))
-        for _ in range(_BISECTIONS):
-            mid = 0.5 * (lo + hi)
-            f_mid = eq.value(mid)
-            if not math.isfinite(f_mid):
-                break
-            if (f_mid < 0) == (f_lo < 0):
-                lo, f_lo = mid, f_mid
-            else:
-                hi = mid
-        root = 0.5 * (lo + hi)
-        if abs(eq.value(root)) < bound:  # |f| shrinks at a root, grows at a pole like 1/x
-            roots.append(root)
-    return roots
+def _roots(eq: Equation, grid: np.ndarray) -> list[float]:
+    """The real roots of f the grid brackets, by the solver's root finder (poles rejected)."""
+    return roots_among(eq, grid, float(grid[len(grid) // 2]), every=True)

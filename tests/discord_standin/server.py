@@ -310,6 +310,16 @@ class StandIn(UserActions):
         self.faults.append(fault)
         return fault
 
+    async def create_channel(self, name: str) -> str:
+        """A new text channel in the guild, announced to the bot with CHANNEL_CREATE; its id."""
+        channel = payloads.text_channel(
+            payloads.snowflake(), self.guild_id, name, position=len(self.channels)
+        )
+        self.channels[channel["id"]] = channel
+        if self.gateway.current is not None:
+            await self.gateway.dispatch("CHANNEL_CREATE", channel)
+        return str(channel["id"])
+
     async def drop_gateway(self, code: int | None = 4000, *, resumable: bool = True) -> None:
         """Close the bot's websocket (code None: abort the TCP connection); it should RESUME."""
         await self.gateway.drop(code, resumable=resumable)

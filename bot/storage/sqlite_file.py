@@ -1,4 +1,4 @@
-"""The storage file: its schema migrations, and the checks before SQLite may write to it.
+"""The SQLite file: the checks before SQLite may write to it.
 
 Light on purpose (no torch), so `python -m bot` refuses a bad file in a tenth of a second,
 before loading the solver. A read-write open of a database that is then refused would
@@ -12,43 +12,12 @@ import os
 import sqlite3
 from pathlib import Path
 
-# One entry per schema version; PRAGMA user_version counts the entries applied.
-# Never edit an applied entry: append a new one.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    -- AUTOINCREMENT: ids are never reused, so an old id never points at someone else's run.
-    CREATE TABLE runs (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        user_id INTEGER NOT NULL,
-        guild_id INTEGER,
-        channel_id INTEGER NOT NULL,
-        locale TEXT NOT NULL,
-        created_at REAL NOT NULL,
-        equation TEXT NOT NULL,
-        x0 REAL,
-        lr REAL,
-        steps INTEGER NOT NULL,
-        optimizer TEXT NOT NULL,
-        dtype TEXT NOT NULL,
-        outcome TEXT NOT NULL,
-        run_json TEXT NOT NULL
-    );
-    CREATE INDEX runs_by_user ON runs (user_id, id);
-    CREATE INDEX runs_by_user_channel ON runs (user_id, channel_id, id);
-    """,
-)
+from .errors import SWAP, StorageError
+from .migrations import MIGRATIONS, Migration
 
 MAGIC = b"SQLite format 3\x00"
-SWAP = "move it away or point storage.path at another file"
 WRITABLE = "make it writable for the bot's user, or point storage.path at a writable place"
 RESTORE = "restore it from a backup, or move it away to start with an empty one"
-
-
-class StorageError(Exception):
-    """The storage file cannot be used; the message is `<file>: <what> — <what to do>`."""
-
-    def __init__(self, path: Path, what: str, todo: str = SWAP) -> None:
-        super().__init__(f"{path}: {what} — {todo}")
 
 
 def check_storage_path(path: Path) -> None:
@@ -166,12 +135,12 @@ def _schema(db: sqlite3.Connection) -> Schema:
     return found
 
 
-def _expected_schema(applied: tuple[str, ...]) -> Schema:
+def _expected_schema(applied: tuple[Migration, ...]) -> Schema:
     """The schema these migrations build, replayed in memory."""
     db = sqlite3.connect(":memory:")
     try:
-        for script in applied:
-            db.executescript(script)
+        for step in applied:
+            db.executescript(step.sqlite)
         return _schema(db)
     finally:
         db.close()

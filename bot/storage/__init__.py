@@ -1,0 +1,23 @@
+"""Where answered runs are kept: one RunStore interface, SQLite by default, PostgreSQL by URL.
+
+Light to import (no torch, no driver), so `python -m bot` checks storage before the solver
+loads. The backends are `bot.storage.sqlite.SqliteRunStore` and
+`bot.storage.postgres.PostgresRunStore`; `open_store(config)` picks one.
+"""
+
+from .errors import StorageError, StorageUnavailable
+from .interface import RunStore, RunSummary, StoredRun
+from .migrations import MIGRATIONS, Migration
+from .open import check_storage, open_store
+
+__all__ = [
+    "MIGRATIONS",
+    "Migration",
+    "RunStore",
+    "RunSummary",
+    "StorageError",
+    "StorageUnavailable",
+    "StoredRun",
+    "check_storage",
+    "open_store",
+]

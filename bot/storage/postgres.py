@@ -1,0 +1,160 @@
+"""Runs in PostgreSQL, for several gateway processes sharing one store: psycopg 3 and its pool.
+
+psycopg's blocking API fits the callers, which already reach the store from worker threads;
+each call borrows a pooled connection, checked on the way out so that one broken by a server
+restart is replaced, not handed to a user.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from solver import Run
+
+from . import rows
+from .errors import StorageError, StorageUnavailable
+from .interface import RunStore, RunSummary, StoredRun
+from .migrations import MIGRATIONS
+from .url import redacted
+
+# Migrations run under this advisory lock, so gateways starting together apply each step once.
+# Two int keys: a key space apart from the bigint user ids that `save` locks.
+_MIGRATION_LOCK = (0x67647475, 1)  # "gdtu"
+_UNREACHABLE = "start PostgreSQL, or check storage.url (host, port, user, database)"
+_NOT_OURS = "point storage.url at a database of gd-tutor's own"
+
+
+class PostgresRunStore(RunStore):
+    """A PostgreSQL database of runs behind a connection pool, safe to share between threads."""
+
+    def __init__(
+        self,
+        url: str,
+        keep_runs_per_user: int,
+        *,
+        max_connections: int = 4,
+        timeout: float = 2.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """Connect to `url`, migrate its schema and open a pool of up to `max_connections`.
+
+        `timeout` bounds the wait for a connection, so a server that is down is reported
+        (StorageUnavailable) well within Discord's three seconds. Raises StorageError when
+        the database cannot be reached or used at start-up.
+        """
+        if keep_runs_per_user < 1:
+            raise ValueError("keep_runs_per_user must be >= 1")
+        self._where = redacted(url)
+        self._keep = keep_runs_per_user
+        self._clock = clock
+        connect: dict[str, Any] = {"connect_timeout": max(2, round(timeout))}
+        _migrate(url, self._where, connect)
+        # reconnect_timeout=0: no background retries with a growing backoff; a connection
+        # is made when one is asked for, so the store works again as soon as the server does.
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max_connections,
+            timeout=timeout,
+            reconnect_timeout=0,
+            check=ConnectionPool.check_connection,
+            kwargs=connect | {"application_name": "gd-tutor"},
+            name="gd-tutor",
+            open=False,
+        )
+        try:
+            self._pool.open(wait=True, timeout=timeout)
+        except psycopg.OperationalError as e:
+            self._pool.close()
+            what = f"cannot be reached ({_first_line(e)})"
+            raise StorageError(self._where, what, _UNREACHABLE) from None
+
+    def save(
+        self, run: Run, *, user_id: int, guild_id: int | None, channel_id: int, locale: str
+    ) -> int:
+        """Store `run`, return its id; keep only the user's newest `keep_runs_per_user` runs."""
+        row = rows.insert_row(run, user_id, guild_id, channel_id, locale, self._clock())
+        with self._connection() as conn:
+            # One user's saves take turns, in every process: each prune then sees the runs
+            # the others committed, and the user keeps exactly keep_runs_per_user, as with
+            # SQLite's single writer.
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (user_id,))
+            inserted = conn.execute(rows.pg(rows.INSERT) + " RETURNING id", row).fetchone()
+            conn.execute(rows.pg(rows.PRUNE), (user_id, user_id, self._keep))
+        assert inserted is not None
+        return int(inserted[0])
+
+    def get(self, run_id: int) -> StoredRun | None:
+        """The run with this id, or None if it never existed or was pruned."""
+        row = self._fetch_one(rows.GET, (run_id,))
+        return None if row is None else rows.stored_run(row)
+
+    def latest(self, user_id: int, channel_id: int) -> StoredRun | None:
+        """The user's most recent run in this channel, or None."""
+        row = self._fetch_one(rows.LATEST, (user_id, channel_id))
+        return None if row is None else rows.stored_run(row)
+
+    def recent(self, user_id: int, limit: int = 25) -> list[RunSummary]:
+        """The user's newest runs first, without iterations (cheap enough for autocomplete)."""
+        with self._connection() as conn:
+            found = conn.execute(rows.pg(rows.RECENT), (user_id, limit)).fetchall()
+        return [rows.summary(row) for row in found]
+
+    def count(self) -> int:
+        """How many runs are stored, all users together."""
+        row = self._fetch_one(rows.COUNT, ())
+        assert row is not None
+        return int(row[0])
+
+    def close(self) -> None:
+        """Close the pool's connections; the store cannot be used afterwards."""
+        self._pool.close()
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
+        """A pooled connection in a transaction, committed on leaving; down → StorageUnavailable."""
+        try:
+            with self._pool.connection() as conn:
+                yield conn
+        except psycopg.OperationalError as e:  # includes the pool's timeout
+            raise StorageUnavailable(f"{self._where}: {_first_line(e)}") from None
+
+    def _fetch_one(self, sql: str, args: tuple[int, ...]) -> tuple[Any, ...] | None:
+        with self._connection() as conn:
+            return conn.execute(rows.pg(sql), args).fetchone()
+
+
+def _migrate(url: str, where: str, connect: dict[str, Any]) -> None:
+    """Bring the schema up to the newest version, one transaction per step."""
+    try:
+        with psycopg.connect(url, autocommit=True, **connect) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s, %s)", _MIGRATION_LOCK)  # until closed
+            conn.execute("CREATE TABLE IF NOT EXISTS gd_tutor_schema (version INTEGER NOT NULL)")
+            row = conn.execute("SELECT max(version) FROM gd_tutor_schema").fetchone()
+            version = 0 if row is None or row[0] is None else int(row[0])
+            if version > len(MIGRATIONS):
+                raise StorageError(
+                    where,
+                    f"has schema v{version}, newer than this gd-tutor knows (v{len(MIGRATIONS)})",
+                    "run the newer gd-tutor that wrote it, or " + _NOT_OURS,
+                )
+            for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+                with conn.transaction():
+                    conn.execute(step.postgres)  # several statements: no parameters
+                    conn.execute("DELETE FROM gd_tutor_schema")
+                    conn.execute("INSERT INTO gd_tutor_schema VALUES (%s)", (number,))
+    except psycopg.OperationalError as e:
+        raise StorageError(where, f"cannot be reached ({_first_line(e)})", _UNREACHABLE) from None
+    except psycopg.Error as e:
+        raise StorageError(where, f"cannot be set up ({_first_line(e)})", _NOT_OURS) from None
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__

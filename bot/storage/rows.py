@@ -1,0 +1,72 @@
+"""The queries both backends run, and the conversions between rows and runs.
+
+The SQL is written once with `?` placeholders; PostgreSQL's driver wants `%s` (see `pg`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime
+from typing import Any
+
+from solver import Outcome, Run
+
+from .interface import RunSummary, StoredRun
+
+INSERT = (
+    "INSERT INTO runs (user_id, guild_id, channel_id, locale, created_at, equation,"
+    " x0, lr, steps, optimizer, dtype, outcome, run_json)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+PRUNE = (
+    "DELETE FROM runs WHERE user_id = ? AND id NOT IN"
+    " (SELECT id FROM runs WHERE user_id = ? ORDER BY id DESC LIMIT ?)"
+)
+_STORED = "SELECT id, user_id, guild_id, channel_id, locale, created_at, run_json FROM runs"
+GET = f"{_STORED} WHERE id = ?"
+LATEST = f"{_STORED} WHERE user_id = ? AND channel_id = ? ORDER BY id DESC LIMIT 1"
+RECENT = (
+    "SELECT id, equation, lr, x0, outcome, created_at FROM runs"
+    " WHERE user_id = ? ORDER BY id DESC LIMIT ?"
+)
+COUNT = "SELECT count(*) FROM runs"
+
+
+def pg(sql: str) -> str:
+    """The query with psycopg's placeholders (none of these queries holds a literal ?)."""
+    return sql.replace("?", "%s")
+
+
+def insert_row(
+    run: Run, user_id: int, guild_id: int | None, channel_id: int, locale: str, created_at: float
+) -> tuple[object, ...]:
+    """The INSERT's values for `run`."""
+    s = run.settings
+    # Python's json writes the shortest repr of each float, so it reads back exactly;
+    # NaN and Infinity (diverged runs) are written as bare words that json reads back too.
+    blob = json.dumps(run.to_dict(), separators=(",", ":"))
+    who = (user_id, guild_id, channel_id, locale, created_at)
+    what = (s.equation, s.x0, s.lr, s.steps, s.optimizer, s.precision, run.outcome.value, blob)
+    return (*who, *what)
+
+
+def stored_run(row: tuple[Any, ...]) -> StoredRun:
+    """A StoredRun from a row of GET or LATEST."""
+    run_id, user_id, guild_id, channel_id, locale, created, blob = row
+    run = Run.from_dict(json.loads(blob))
+    return StoredRun(run_id, user_id, guild_id, channel_id, locale, _utc(created), run)
+
+
+def summary(row: tuple[Any, ...]) -> RunSummary:
+    """A RunSummary from a row of RECENT."""
+    run_id, equation, lr, x0, outcome, created = row
+    return RunSummary(run_id, equation, _real(lr), _real(x0), Outcome(outcome), _utc(created))
+
+
+def _utc(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
+
+
+def _real(value: float | None) -> float:
+    return math.nan if value is None else value  # SQLite stores a NaN REAL as NULL

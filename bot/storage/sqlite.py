@@ -1,0 +1,115 @@
+"""Runs in a SQLite file (WAL), the default store: one connection behind a lock."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from solver import Run
+
+from . import rows
+from .errors import StorageError
+from .interface import RunStore, RunSummary, StoredRun
+from .migrations import MIGRATIONS
+from .sqlite_file import check_storage_path
+
+_WRITABLE = "check that this user can write it and its folder, or set storage.path elsewhere"
+
+
+class SqliteRunStore(RunStore):
+    """A SQLite file of runs, safe to share between threads (one connection behind a lock)."""
+
+    def __init__(
+        self, path: Path, keep_runs_per_user: int, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        """Open (creating file and folders) and migrate the database at `path`.
+
+        Raises StorageError, leaving an existing file untouched, when it cannot be used.
+        """
+        if keep_runs_per_user < 1:
+            raise ValueError("keep_runs_per_user must be >= 1")
+        check_storage_path(path)
+        self._keep = keep_runs_per_user
+        self._clock = clock
+        self._lock = threading.Lock()
+        try:
+            self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        except sqlite3.Error as e:
+            raise StorageError(path, f"cannot be opened ({e})", _WRITABLE) from None
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # FULL, not NORMAL: in WAL mode NORMAL already survives a killed process, but a
+            # power loss may drop the last commits; FULL fsyncs every commit, so a run the bot
+            # answered is on disk. One fsync per run is cheap next to computing the run.
+            self._db.execute("PRAGMA synchronous=FULL")
+            _migrate(self._db)
+        except sqlite3.Error as e:
+            self._db.close()
+            raise StorageError(path, f"cannot be set up ({e})", _WRITABLE) from None
+        except BaseException:
+            self._db.close()
+            raise
+
+    def save(
+        self, run: Run, *, user_id: int, guild_id: int | None, channel_id: int, locale: str
+    ) -> int:
+        """Store `run`, return its id; keep only the user's newest `keep_runs_per_user` runs."""
+        row = rows.insert_row(run, user_id, guild_id, channel_id, locale, self._clock())
+        with self._lock, self._db:
+            cursor = self._db.execute(rows.INSERT, row)
+            self._db.execute(rows.PRUNE, (user_id, user_id, self._keep))
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def get(self, run_id: int) -> StoredRun | None:
+        """The run with this id, or None if it never existed or was pruned."""
+        row = self._fetch_one(rows.GET, (run_id,))
+        return None if row is None else rows.stored_run(row)
+
+    def latest(self, user_id: int, channel_id: int) -> StoredRun | None:
+        """The user's most recent run in this channel, or None."""
+        row = self._fetch_one(rows.LATEST, (user_id, channel_id))
+        return None if row is None else rows.stored_run(row)
+
+    def recent(self, user_id: int, limit: int = 25) -> list[RunSummary]:
+        """The user's newest runs first, without iterations (cheap enough for autocomplete)."""
+        with self._lock:
+            found = self._db.execute(rows.RECENT, (user_id, limit)).fetchall()
+        return [rows.summary(row) for row in found]
+
+    def count(self) -> int:
+        """How many runs are stored, all users together."""
+        row = self._fetch_one(rows.COUNT, ())
+        assert row is not None
+        return int(row[0])
+
+    def close(self) -> None:
+        """Close the database; the store cannot be used afterwards."""
+        with self._lock:
+            self._db.close()
+
+    def _fetch_one(self, sql: str, args: tuple[int, ...]) -> tuple[Any, ...] | None:
+        with self._lock:
+            row: tuple[Any, ...] | None = self._db.execute(sql, args).fetchone()
+        return row
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring the schema up to the newest version, one transaction per step."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):  # checked read-only before; another process may have run
+        raise RuntimeError(f"database schema v{version} is newer than this code knows")
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        # user_version lives in the database header, so it commits with the step.
+        try:
+            db.executescript(
+                f"BEGIN IMMEDIATE; {step.sqlite}; PRAGMA user_version = {number}; COMMIT;"
+            )
+        except BaseException:
+            if db.in_transaction:
+                db.rollback()
+            raise

@@ -1,0 +1,200 @@
+"""Why a run ended as it did: its outcome and hint, from its numbers and its optimizer's maths.
+
+Near a simple root x*, L = f² is a parabola of curvature L''(x*) = 2f'(x*)². Plain SGD
+multiplies the error by 1 − lr·L'' per step, so it settles only for lr < 2 / L''. Heavy-ball
+momentum (v ← βv + g, x ← x − lr·v) has the characteristic roots of
+λ² − (1 + β − lr·L'')λ + β, inside the unit circle only for lr < 2(1 + β) / L''. Adam divides
+by √v̂ ≈ |g|, so its steps are about lr whatever the gradient: no bound of this kind. At a
+multiple root f' = 0 too, L'' = 0, and the pull fades faster than the distance: sublinear.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from ._roots import Root, least_value, nearest
+from ._run import MOMENTUM, Hint, Iteration, Outcome, Settings
+from .equation import Equation
+from .equation.rounding import noise, resolution, spacing
+
+HUGE_LOSS = 1e30
+HUGE_X = 1e100
+REACH = 16  # converged: x within this many times what the precision can resolve of the root
+FLAT = 1e-3  # |f'| this small against the steepest slope the path saw: a stationary point
+FROZEN = 5  # steps without any change of x that say x cannot move
+ADAM_NEAR = 10  # within this many lr of the root, Adam hovers rather than travels
+
+
+def stability_bound(eq: Equation, root: Root | None, optimizer: str) -> float | None:
+    """The largest lr with which SGD (2 / L'') or momentum (2(1 + β) / L'') settles at root."""
+    if root is None or root.multiple or optimizer == "adam":
+        return None
+    slope = eq.slope(root.x)
+    if not math.isfinite(slope) or slope == 0:
+        return None
+    bound = 1.0 / (slope * slope)  # 2 / L'' with L'' = 2f'²
+    return bound * (1 + MOMENTUM) if optimizer == "momentum" else bound
+
+
+def stop_cause(eq: Equation, last: Iteration) -> str:
+    """Which limit stopped a diverged run: overflow, the loss cutoff or the x cutoff."""
+    if math.isfinite(last.x) and abs(last.x) > HUGE_X:
+        return "x_cutoff"
+    if math.isfinite(last.loss) and last.loss > HUGE_LOSS:
+        return "loss_cutoff"
+    return "overflow"
+
+
+def converged(eq: Equation, x: float, root: Root | None, precision: str) -> bool:
+    """x is within REACH times what the precision can resolve of the true root, or f(x) is
+    within the rounding noise of 0 (all a precision can say near a multiple root)."""
+    if root is None or not math.isfinite(x):
+        return False
+    # At a multiple root f' = 0, so noise / f' says nothing: only f(x) against its noise does.
+    blur = spacing(root.x, precision) if root.multiple else resolution(eq, root.x, precision)
+    if abs(x - root.x) <= REACH * blur:
+        return True
+    # Far from a simple root, f may also round to 0 (−3x − 3x² + 3x² at x = −7.8e8 in
+    # float32, where 3x² swallows 3x): that is rounding, not a root.
+    return root.multiple and abs(eq.value(x)) <= noise(eq, x, precision)
+
+
+def _step(settings: Settings, last: Iteration) -> float:
+    """The size of the update the optimizer made from the last iteration's numbers."""
+    state = last.state
+    if settings.optimizer == "momentum" and "momentum_buffer" in state:
+        return abs(settings.lr * float(state["momentum_buffer"]))
+    if settings.optimizer == "adam" and "exp_avg" in state:
+        t = float(state["step"])
+        m_hat = float(state["exp_avg"]) / (1 - math.pow(0.9, t))
+        v_hat = float(state["exp_avg_sq"]) / (1 - math.pow(0.999, t))
+        return abs(settings.lr * m_hat / (math.sqrt(v_hat) + 1e-8))
+    return abs(settings.lr * last.grad)
+
+
+def _frozen(iterations: Sequence[Iteration], final_x: float) -> bool:
+    tail = [it.x for it in iterations[-FROZEN:]] + [final_x]
+    return len(tail) > FROZEN and all(x == final_x for x in tail)
+
+
+def _shape(eq: Equation, x: float) -> str:
+    """valley (L has a minimum), hump (a maximum) or flat (f' touches 0): L'' = 2f·f'' there."""
+    h = 1e-4 * max(1.0, abs(x))
+    curvature = (eq.slope(x + h) - eq.slope(x - h)) / (2 * h)
+    value = eq.value(x)
+    if not math.isfinite(curvature) or abs(curvature * value) <= 1e-6 * abs(value):
+        return "flat"
+    if (eq.slope(x - h) < 0) == (eq.slope(x + h) < 0):
+        return "flat"
+    return "valley" if curvature * value > 0 else "hump"
+
+
+def _no_root_hint(eq: Equation, settings: Settings, path: list[float], final_x: float) -> Hint:
+    least = least_value(eq, final_x if math.isfinite(final_x) else settings.x0, path)
+    if least is None:
+        return Hint("no_real_root_anywhere")
+    if least.at_infinity:
+        return Hint("no_root_tends", at_x=least.x, f_at=least.f)
+    key = "no_real_root_polynomial" if eq.is_polynomial else "no_real_root_anywhere"
+    return Hint(key, at_x=least.x, f_at=least.f)
+
+
+def diagnose(
+    eq: Equation,
+    settings: Settings,
+    iterations: list[Iteration],
+    final_x: float,
+    trouble: Outcome | None,
+) -> tuple[Outcome, Root | None, Hint | None]:
+    """The outcome, the nearest true root and the hint of a finished loop."""
+    path = [it.x for it in iterations] + [final_x]
+    # A diverged x is far from everything: the root that matters is the one near the start.
+    near = settings.x0 if trouble is Outcome.DIVERGED else final_x
+    root = nearest(eq, near, fallback=settings.x0, path=path)
+    bound = stability_bound(eq, root, settings.optimizer)
+    above = None if bound is None else settings.lr > bound
+    kind = None if bound is None else settings.optimizer
+    done = len(iterations)
+    if trouble is Outcome.TIMED_OUT or not iterations:
+        key = (
+            "timed_out_converged"
+            if converged(eq, final_x, root, settings.precision)
+            else "timed_out"
+        )
+        return Outcome.TIMED_OUT, root, Hint(key, bound, above, kind, done=done)
+    if trouble is Outcome.OUT_OF_DOMAIN:
+        return trouble, root, Hint("out_of_domain", bound, above, kind, at_x=final_x)
+    if trouble is Outcome.DIVERGED:
+        cause = stop_cause(eq, iterations[-1])
+        if root is None:
+            hint = _no_root_hint(eq, settings, path[:-1], settings.x0)
+            return trouble, None, Hint(hint.key, at_x=hint.at_x, f_at=hint.f_at, cause=cause)
+        if settings.optimizer == "adam":
+            return trouble, root, Hint("adam_diverged", cause=cause)
+        key = "lr_too_large" if above else ("diverged_far_start" if above is False else "diverged")
+        return trouble, root, Hint(key, bound, above, kind, cause=cause)
+    if converged(eq, final_x, root, settings.precision):
+        return Outcome.CONVERGED, root, None
+    last = iterations[-1]
+    steepest = max((abs(eq.slope(x)) for x in path[:: max(1, len(path) // 200)]), default=0.0)
+    slope, value = eq.slope(final_x), eq.value(final_x)
+    stationary = last.grad == 0 or (
+        math.isfinite(slope) and abs(slope) <= FLAT * steepest and value != 0
+    )
+    frozen = _frozen(iterations, final_x)
+    moved = abs(final_x - last.x)
+    settling = frozen or (root is None or moved <= FLAT * abs(final_x - root.x))
+    if root is None:
+        outcome = Outcome.STUCK if frozen else Outcome.STILL_MOVING
+        return outcome, None, _no_root_hint(eq, settings, path, final_x)
+    if last.y == 0 and value != 0 and math.isfinite(value):
+        # The run's precision computed f = 0 where f is not: its terms cancelled in rounding.
+        hint = Hint(f"f_rounds_to_zero_{settings.precision}", at_x=final_x, f_at=value)
+        return Outcome.STUCK, root, hint
+    if last.grad == 0 and slope != 0 and value != 0 and math.isfinite(slope * value):
+        # f and f' are not 0, so dL/dx = 2f·f' is not either: it underflowed the precision.
+        return (
+            Outcome.STUCK,
+            root,
+            Hint(f"gradient_underflow_{settings.precision}", at_x=final_x, f_at=value),
+        )
+    if stationary and settling:
+        shape = _shape(eq, final_x)
+        return Outcome.STUCK, root, Hint(f"stuck_{shape}", at_x=final_x, f_at=value)
+    if frozen:
+        gap = spacing(final_x, settings.precision) / 2
+        key = f"below_resolution_{settings.precision}"
+        step = _step(settings, last)
+        return Outcome.STUCK, root, Hint(key, bound, above, kind, final_x, value, step, gap)
+    if settings.optimizer == "adam":
+        distance = abs(final_x - root.x)
+        key = "adam_hovering" if distance <= ADAM_NEAR * settings.lr else "adam_far"
+        return Outcome.STILL_MOVING, root, Hint(key, distance=distance)
+    if root.multiple:
+        return Outcome.STILL_MOVING, root, Hint("double_root")
+    if above:
+        return Outcome.STILL_MOVING, root, Hint("oscillating", bound, above, kind)
+    stall = stall_distance(eq, settings, root)
+    if bound is not None and stall > REACH * resolution(eq, root.x, settings.precision):
+        gap = spacing(root.x, settings.precision) / 2
+        key = f"will_freeze_{settings.precision}"
+        return (
+            Outcome.STILL_MOVING,
+            root,
+            Hint(key, bound, above, kind, spacing=gap, distance=stall),
+        )
+    return Outcome.STILL_MOVING, root, Hint("more_steps", bound, above, kind)
+
+
+def stall_distance(eq: Equation, settings: Settings, root: Root) -> float:
+    """How far from a simple root SGD or momentum stops moving in the run's precision.
+
+    Near x* a step is lr·L''(x*)·|x − x*| (momentum's settles at 1 / (1 − β) times that);
+    x + step rounds back to x once the step is below half the spacing of floats at x*.
+    """
+    curvature = 2 * eq.slope(root.x) ** 2
+    rate = settings.lr * curvature / (1 - MOMENTUM if settings.optimizer == "momentum" else 1)
+    if not rate > 0:
+        return math.inf
+    return spacing(root.x, settings.precision) / 2 / rate

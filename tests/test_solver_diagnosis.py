@@ -1,0 +1,196 @@
+"""Outcomes and hints against the numbers: the issue's cases by name, and every stated bound
+checked by running just below and just above it."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from solver import Outcome, Run, Settings, hint_text, parse_equation, solve
+from solver._run import Hint
+
+
+def key(run: Run) -> str | None:
+    return run.hint.key if run.hint else None
+
+
+def test_adam_gets_its_own_advice_and_no_sgd_bound() -> None:
+    run = solve(Settings("cos(x) = x", x0=1, lr=0.5, steps=100, optimizer="adam"))
+    assert run.outcome is Outcome.STILL_MOVING and key(run) == "adam_hovering"
+    assert run.hint is not None and run.hint.lr_bound is None
+    assert "2 / L''" not in (hint_text(run) or "")
+    # the hint says more steps do not settle it, a smaller lr does: both hold
+    longer = solve(Settings("cos(x) = x", x0=1, lr=0.5, steps=10_000, optimizer="adam"))
+    assert longer.error is not None and run.error is not None and longer.error > run.error / 2
+    assert (
+        solve(Settings("cos(x) = x", x0=1, lr=0.05, steps=3000, optimizer="adam")).outcome
+        is Outcome.CONVERGED
+    )
+    far = solve(Settings("exp(x) = 1e6", x0=0, lr=0.01, steps=100, optimizer="adam"))
+    assert key(far) == "adam_far" and far.hint is not None and far.hint.lr_bound is None
+
+
+def test_momentum_bound_is_two_times_one_plus_beta_over_curvature() -> None:
+    run = solve(Settings("x**2 - 2", x0=1, lr=0.001, steps=10, optimizer="momentum"))
+    assert run.hint is not None and run.hint.bound_kind == "momentum"
+    assert run.hint.lr_bound == pytest.approx(1.9 / 8)  # 2(1 + 0.9) / L'', L'' = 2·(2√2)²
+
+
+def test_a_valley_where_f_is_not_zero_is_stuck_with_where_and_f() -> None:
+    run = solve(
+        Settings("x^3 - 2x - 5", x0=-1, lr=0.01, steps=1000, optimizer="sgd", precision="float64")
+    )
+    assert run.outcome is Outcome.STUCK and key(run) == "stuck_valley"
+    assert run.hint is not None and run.hint.at_x == pytest.approx(-math.sqrt(2 / 3))
+    assert run.hint.f_at == pytest.approx(-(math.sqrt(2 / 3) ** 3) + 2 * math.sqrt(2 / 3) - 5)
+    assert run.root == pytest.approx(2.0945514815423265)
+
+
+def test_cos_from_1000_is_stuck_on_a_flat_spot_not_heading_for_the_root() -> None:
+    run = solve(Settings("cos(x) = x", x0=1000, lr=0.1, steps=100))
+    assert run.outcome is Outcome.STUCK and key(run) == "stuck_flat"
+    # f' = −sin(x) − 1 = 0 at x = 2kπ − π/2: here k = 25
+    assert run.final_x == pytest.approx(49.5 * math.pi, abs=1e-3)
+
+
+def test_the_hump_at_zero_is_stuck() -> None:
+    assert key(solve(Settings(x0=0.0))) == "stuck_hump"
+
+
+@pytest.mark.parametrize(
+    ("args", "root"),
+    [
+        (("sqrt(x) = 100", 1, 1), 10000.0),
+        (("1/x = 0.001", 1, 0.01), 1000.0),
+        (("exp(x) = 1e6", 0, 0.01), math.log(1e6)),
+    ],
+)
+def test_far_roots_are_reported(args: tuple[str, float, float], root: float) -> None:
+    assert solve(Settings(*args)).root == pytest.approx(root, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("text", "x0"), [("exp(x)", 88.0), ("(x-1)^99", 2.0), ("x^99", 0.5), ("x^2 + 1", 1.0)]
+)
+def test_no_false_roots(text: str, x0: float) -> None:
+    run = solve(Settings(text, x0=x0))
+    true_roots = {"exp(x)": None, "(x-1)^99": 1.0, "x^99": 0.0, "x^2 + 1": None}
+    assert run.root == true_roots[text]
+
+
+def test_no_real_root_says_no_start_can_help_and_gives_the_least_loss() -> None:
+    run = solve(Settings("x^2 + 1", x0=1, lr=0.01, steps=100))
+    assert key(run) == "no_real_root_polynomial"
+    assert run.hint is not None and run.hint.f_at == pytest.approx(1.0)
+    assert run.hint.at_x == pytest.approx(0.0, abs=1e-12)
+    assert "no x0 can help" in (hint_text(run) or "")
+    assert "start from another x0" not in (hint_text(run) or "").lower()
+    tail = solve(Settings("exp(x)", x0=88.0))
+    assert key(tail) == "no_root_tends" and "−∞" in (hint_text(tail) or "")
+
+
+def test_a_step_below_half_an_ulp_is_stuck_and_names_precision_and_sizes() -> None:
+    run = solve(Settings("x**2 - 2", x0=1.4, lr=1e-7, steps=10000))
+    assert run.outcome is Outcome.STUCK and key(run) == "below_resolution_float32"
+    assert run.hint is not None and run.hint.step is not None and run.hint.spacing is not None
+    assert run.hint.step < run.hint.spacing == pytest.approx(2.0**-24)  # half an ulp at 1.4
+    assert all(it.x == run.iterations[0].x for it in run.iterations)  # it really never moved
+    assert "more steps" not in (hint_text(run) or "")
+
+
+def test_never_leaving_x0_is_not_converged() -> None:
+    run = solve(Settings("x**2 - 2", x0=1.414, lr=1e-6, steps=100))
+    assert run.final_x == run.iterations[0].x
+    assert run.outcome is Outcome.STUCK
+
+
+def test_float64_at_full_precision_is_converged() -> None:
+    run = solve(Settings("log(x) = 1", x0=1, lr=1, steps=100, optimizer="sgd", precision="float64"))
+    assert run.error is not None and run.error < 1e-14
+    assert run.outcome is Outcome.CONVERGED
+
+
+@pytest.mark.parametrize("text", ["x^2 = 0", "sin(x)^2 = 0"])
+def test_double_roots_say_sublinear_and_state_no_bound(text: str) -> None:
+    run = solve(Settings(text, x0=1, lr=0.01, steps=100))
+    assert run.outcome is Outcome.STILL_MOVING and key(run) == "double_root"
+    assert run.hint is not None and run.hint.lr_bound is None
+    words = hint_text(run) or ""
+    assert "sublinear" in words and "?" not in words and "e+29" not in words
+
+
+def test_divergence_with_lr_below_the_bound_blames_the_start_not_the_lr() -> None:
+    run = solve(Settings("x^3 - 2x - 5", x0=1e4, lr=1e-7))
+    assert run.outcome is Outcome.DIVERGED and key(run) == "diverged_far_start"
+    assert run.hint is not None and run.hint.lr_bound is not None
+    assert run.settings.lr < run.hint.lr_bound
+    assert "smaller lr" not in (hint_text(run) or "")
+
+
+def test_a_loss_cutoff_is_not_called_an_overflow() -> None:
+    run = solve(Settings(lr=1.0))
+    assert run.outcome is Outcome.DIVERGED and run.hint is not None
+    assert run.hint.cause == "loss_cutoff"
+    assert "overflow" not in (hint_text(run) or "")
+    overflow = solve(Settings("exp(x) = 1e6", x0=0, lr=0.01))
+    assert overflow.outcome is Outcome.DIVERGED  # exp overflowed float32: not "out of domain"
+    assert overflow.hint is not None and overflow.hint.cause == "overflow"
+
+
+def test_a_timed_out_run_that_had_converged_says_so() -> None:
+    run = solve(
+        Settings("x**2 - 2", x0=1, lr=0.1, steps=100_000, optimizer="sgd", precision="float64"),
+        max_seconds=0.3,
+    )
+    assert run.outcome is Outcome.TIMED_OUT and key(run) == "timed_out_converged"
+    assert "fewer steps" not in (hint_text(run) or "")
+
+
+def test_old_stored_hints_still_load_and_read() -> None:
+    old = {"key": "lr_too_small", "lr_bound": 0.5, "lr_above_bound": False, "gone": 1}
+    hint = Hint.from_dict(old)
+    assert hint.key == "lr_too_small"
+    run = solve(Settings(lr=0.2))
+    run.hint = hint
+    assert hint_text(run) and hint_text(run, "ja")
+
+
+# --- every stated bound, run at 0.9× and 1.1× it ------------------------------------------
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum"])
+@pytest.mark.parametrize("text", ["x**2 - 2", "x^3 - 2x - 5", "cos(x) = x", "exp(x) = 2"])
+def test_stated_bound_separates_settling_from_bouncing(text: str, optimizer: str) -> None:
+    root = solve(
+        Settings(text, x0=1.0, lr=1e-9, steps=1, optimizer=optimizer, precision="float64")
+    ).root
+    assert root is not None
+    x0 = root + 1e-3 * max(1.0, abs(root))
+    probe = solve(Settings(text, x0=x0, lr=1e-6, steps=1, optimizer=optimizer, precision="float64"))
+    assert probe.hint is not None and probe.hint.lr_bound is not None
+    bound = probe.hint.lr_bound
+    slope = parse_equation(text).slope(root)
+    expected = 2 * (1.9 if optimizer == "momentum" else 1.0) / (2 * slope * slope)
+    assert bound == pytest.approx(expected)
+    below = solve(
+        Settings(text, x0=x0, lr=0.9 * bound, steps=3000, optimizer=optimizer, precision="float64")
+    )
+    assert below.outcome is Outcome.CONVERGED
+    above = solve(
+        Settings(text, x0=x0, lr=1.1 * bound, steps=3000, optimizer=optimizer, precision="float64")
+    )
+    assert above.outcome is not Outcome.CONVERGED
+    assert above.error is None or above.error > 1e-6
+    assert key(above) in {"oscillating", "lr_too_large", "stuck_valley", "stuck_flat"}
+
+
+def test_f_that_rounds_to_zero_far_from_the_root_is_stuck_not_converged():
+    # Found by the property test: in float32, −3x − 3x² + 3x² at x = −7.8e8 rounds to 0 (3x² is
+    # so large that 3x falls below its rounding), so x stops there; the root is 0, far away.
+    run = solve(Settings("-3*x - 3*x^2 + 3*x^2", x0=1.0, lr=1.0, steps=20))
+    assert run.iterations[-1].y == 0 and run.final_x == -781556160.0
+    assert run.outcome is Outcome.STUCK and run.root == 0.0
+    assert run.hint is not None and run.hint.key == "f_rounds_to_zero_float32"
+    text = hint_text(run, "en")
+    assert "float32 computes f as 0" in text and "The root is 0" in text
