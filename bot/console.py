@@ -24,6 +24,7 @@ from .runtime import build_tutor, close_tutor
 from .text import for_terminal
 from .tutor.caller import Caller
 from .tutor.errors import UserError, failure_key
+from .tutor.staged import Staged
 from .tutor.tutor import Tutor
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,12 @@ class Console:
         try:
             name, options = parse_line(line)
             reply = await self._dispatch(name, options)
+            if isinstance(reply, Staged):  # the numbers first, then the picture's path
+                self._print(reply.numbers, end=False)
+                reply = await reply.final()
+                self._print_files(reply)
+            else:
+                self._print(reply)
         except ConsoleInputError as error:
             self._say(str(error))
         except UserError as error:
@@ -67,28 +74,37 @@ class Console:
         except Exception as error:  # a bug in one command must not end the session
             log.exception("a console command failed")
             self._say(t(self.caller.lang, failure_key(error, computing=False)))
-        else:
-            self._print(reply)
 
     def _say(self, text: str) -> None:
         print(text, file=self.out)
         print(file=self.out, flush=True)
 
-    async def _dispatch(self, name: str, options: dict[str, object]) -> Reply:
-        caller = self.caller
+    async def _dispatch(self, name: str, options: dict[str, object]) -> Reply | Staged:
         if name == "solve":
-            return await self.tutor.run_solve(self.tutor.admit_solve(caller, **options))  # type: ignore[arg-type]
+            job = self.tutor.admit_solve(self.caller, **options)  # type: ignore[arg-type]
+            try:
+                return await self.tutor.solve_numbers(job)
+            finally:
+                job.release()
         if name == "explain":
             run = options.get("run")
             iteration = options["iteration"]
             assert isinstance(iteration, int) and (run is None or isinstance(run, int))
-            return await self.tutor.explain(caller, iteration, run)
+            return await self.tutor.explain(self.caller, iteration, run)
         if name == "compare":
-            return await self.tutor.run_compare(self.tutor.admit_compare(caller, **options))  # type: ignore[arg-type]
-        return self.tutor.help(caller.lang)
+            return await self.tutor.compare_numbers(
+                self.tutor.admit_compare(self.caller, **options)  # type: ignore[arg-type]
+            )
+        return self.tutor.help(self.caller.lang)
 
-    def _print(self, reply: Reply) -> None:
-        print(plain(reply.as_text()), file=self.out)
+    def _print(self, reply: Reply, end: bool = True) -> None:
+        print(plain(reply.as_text()), file=self.out, flush=not end)
+        if end:
+            self._print_files(reply)
+
+    def _print_files(self, reply: Reply) -> None:
+        if reply.note:  # the picture could not be drawn
+            print(plain(reply.note), file=self.out)
         for attachment in ([reply.image] if reply.image else []) + reply.files:
             path = self.images / attachment.filename
             try:

@@ -1,111 +1,183 @@
-"""Figures drawn in worker processes.
+"""Figures drawn in lean worker processes, after the numbers are out.
 
 matplotlib draws one figure at a time per process (`Figure.draw` holds a process-wide lock)
-and drawing is Python that holds the GIL, so worker threads cannot draw in parallel:
-bench/bench_bot.py measured 20 /solve on 2 threads as slow as one at a time, and on 2
-processes at the ideal of 2 cores. The solve stays in the worker thread (it reports
-progress there); only the drawing crosses to a process.
+and drawing is Python that holds the GIL, so threads cannot draw in parallel: processes can.
+A drawing process imports matplotlib and numpy only (bot.drawing_process, solver.plots.draw)
+and gets a plain picture (solver.plots.pictures) that the worker prepared with torch, so it
+holds a fraction of the bot's memory. It runs at a lower priority than the bot: with a class
+waiting, the solves go first and the drawings take the CPU left over.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
 import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
-from solver import Run, render_comparison, render_convergence
+from solver.plots.pictures import Picture
+
+from .drawing_process import start_drawing_process
+
+if TYPE_CHECKING:
+    from solver import Run
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
+DRAWING_MODULE = "solver.plots.draw"
 
 
-def _gone(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            # A killed bot stays a zombie until its parent reaps it: that counts as gone.
-            return stat.read().rpartition(")")[2].split()[0] in ("Z", "X")
-    except FileNotFoundError:
-        return True
-    except OSError:  # no /proc: ask the kernel whether the pid exists
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
-        return False
+class DrawingBusy(Exception):
+    """`max_waiting` pictures already wait to be drawn; this one is not drawn."""
 
 
-def _exit_when_gone(owner: int) -> None:
-    # A worker's parent is the fork server, not the bot, so nothing tells it that a SIGKILLed
-    # bot is gone: without this it would wait on its queue for ever.
-    while not _gone(owner):
-        time.sleep(1.0)
-    os._exit(0)
+def draw_png(picture: Picture) -> bytes:
+    """solver.plots.draw.draw_png, imported where it runs (not in the bot's process)."""
+    from solver.plots.draw import draw_png as draw
 
-
-def _init_process(owner: int) -> None:
-    import torch
-
-    torch.set_num_threads(1)
-    threading.Thread(target=_exit_when_gone, args=(owner,), daemon=True).start()
+    return draw(picture)
 
 
 class Renderer:
-    """Renders PNGs in `processes` worker processes, or in the calling thread when 0."""
+    """Draws pictures in `processes` worker processes, or in one thread of its own when 0.
 
-    def __init__(self, processes: int) -> None:
-        """Processes start on the first figure, forked from a server that preloaded solver."""
+    At most `max_waiting` pictures are drawn or wait at once; past that `draw` raises
+    DrawingBusy at once (the numbers are out already, only the picture is missing).
+    """
+
+    def __init__(self, processes: int, max_waiting: int = 64) -> None:
+        """Processes start on the first picture, forked from a server that preloaded the
+        drawing module (`warm` starts them earlier)."""
         self.processes = processes
+        self.max_waiting = max_waiting
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
+        self._thread: ThreadPoolExecutor | None = None
+        self._waiting = 0
+
+    @property
+    def waiting(self) -> int:
+        """Pictures being drawn or waiting to be."""
+        with self._lock:
+            return self._waiting
 
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["solver"])
+                context.set_forkserver_preload([DRAWING_MODULE])
                 self._executor = ProcessPoolExecutor(
                     self.processes,
                     mp_context=context,
-                    initializer=_init_process,
+                    initializer=start_drawing_process,
                     initargs=(os.getpid(),),
                 )
             return self._executor
 
-    def _draw(self, fn: Callable[..., T], *args: object) -> T:
-        if self.processes == 0:
-            return fn(*args)
-        pool = self._pool()
+    def _local(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(1, thread_name_prefix="gd-draw")
+            return self._thread
+
+    def submit(self, picture: Picture) -> Future[bytes]:
+        """Start drawing `picture`; DrawingBusy when `max_waiting` are drawn or waiting."""
+        with self._lock:
+            if self._waiting >= self.max_waiting:
+                raise DrawingBusy(f"{self._waiting} pictures waiting")
+            self._waiting += 1
         try:
-            return pool.submit(fn, *args).result()
-        except BrokenProcessPool:
-            # A drawing process died (killed, out of memory): start afresh for the next
-            # figure, and draw this one here so that the run is still answered.
-            log.warning("a drawing process died; restarting the process pool", exc_info=True)
-            with self._lock:
-                if self._executor is pool:
-                    self._executor = None
-            pool.shutdown(wait=False, cancel_futures=True)
-            return fn(*args)
+            future = self._start(picture)
+        except BaseException:
+            self._done(None)
+            raise
+        future.add_done_callback(self._done)
+        return future
+
+    async def draw(self, picture: Picture) -> bytes:
+        """The picture's PNG, drawn elsewhere while the event loop waits."""
+        return await asyncio.wrap_future(self.submit(picture))
+
+    def draw_now(self, picture: Picture) -> bytes:
+        """The picture's PNG, the calling thread waiting for it (not on the event loop)."""
+        return self.submit(picture).result()
 
     def convergence(self, run: Run, lang: str) -> bytes:
-        """render_convergence(run, lang), drawn in a worker process."""
-        return self._draw(render_convergence, run, lang)
+        """render_convergence(run, lang): prepared in this thread, drawn by the renderer."""
+        from solver.plots.prepare import convergence_picture
+
+        return self.draw_now(convergence_picture(run, lang))
 
     def comparison(self, runs: list[Run], lang: str) -> bytes:
-        """render_comparison(runs, lang), drawn in a worker process."""
-        return self._draw(render_comparison, runs, lang)
+        """render_comparison(runs, lang): prepared in this thread, drawn by the renderer."""
+        from solver.plots.prepare import comparison_picture
+
+        return self.draw_now(comparison_picture(runs, lang))
+
+    def _done(self, _: object) -> None:
+        with self._lock:
+            self._waiting -= 1
+
+    def _start(self, picture: Picture) -> Future[bytes]:
+        if self.processes == 0:
+            return self._local().submit(draw_png, picture)
+        pool = self._pool()
+        try:
+            drawn = pool.submit(draw_png, picture)
+        except BrokenProcessPool:
+            return self._restart(pool, picture)
+        result: Future[bytes] = Future()
+
+        def settle(done: Future[bytes]) -> None:
+            if isinstance(done.exception(), BrokenProcessPool):
+                retry = self._restart(pool, picture)
+                retry.add_done_callback(lambda again: _copy(again, result))
+            else:
+                _copy(done, result)
+
+        drawn.add_done_callback(settle)
+        return result
+
+    def _restart(self, pool: ProcessPoolExecutor, picture: Picture) -> Future[bytes]:
+        # A drawing process died (killed, out of memory): start afresh for the next picture,
+        # and draw this one in a thread here so that the run still gets its picture.
+        log.warning("a drawing process died; restarting the process pool")
+        with self._lock:
+            if self._executor is pool:
+                self._executor = None
+        pool.shutdown(wait=False, cancel_futures=True)
+        return self._local().submit(draw_png, picture)
+
+    def process_ids(self) -> list[int]:
+        """The drawing processes' ids (none before the first picture, or with 0 processes)."""
+        with self._lock:
+            pool = self._executor
+        return list(pool._processes) if pool is not None and pool._processes else []
+
+    def warm(self) -> None:
+        """Start the drawing processes now rather than at the first picture."""
+        if self.processes:
+            pool = self._pool()
+            for _ in range(self.processes):
+                pool.submit(os.getpid)
 
     def shutdown(self) -> None:
-        """Stop the drawing processes."""
+        """Stop the drawing processes and the drawing thread."""
         with self._lock:
             pool, self._executor = self._executor, None
+            thread, self._thread = self._thread, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if thread is not None:
+            thread.shutdown(wait=True, cancel_futures=True)
+
+
+def _copy(source: Future[bytes], target: Future[bytes]) -> None:
+    error = source.exception()
+    if error is not None:
+        target.set_exception(error)
+    else:
+        target.set_result(source.result())

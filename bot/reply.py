@@ -46,6 +46,7 @@ class Reply:
     ephemeral: bool = False
     color: int = 0x5865F2
     run_id: int | None = None
+    note: str = ""  # a line above the embed (Discord's message content), e.g. "picture coming"
 
     def as_text(self) -> str:
         """The reply as terminal text, for the console."""

@@ -49,9 +49,13 @@ def close_tutor(tutor: Tutor) -> None:
 
 
 def _warm_up(renderer: Renderer) -> None:
-    # The first solve and figure import and build lazily (about a second, and the drawing
-    # processes start); pay it before the first student does.
-    renderer.convergence(solve(Settings(steps=2)), "en")
+    # The first solve and picture import and build lazily (about a second); pay it before the
+    # first student does. The drawing processes start meanwhile, without holding up the
+    # connection: the first answer's numbers do not need them.
+    from solver.plots.prepare import convergence_picture
+
+    renderer.warm()
+    convergence_picture(solve(Settings(steps=2)), "en")
 
 
 async def prepare(tutor: Tutor) -> None:

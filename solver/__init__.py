@@ -1,25 +1,54 @@
 """gd-tutor's solver: gradient descent on f(x) = 0 with torch, explained and drawn.
 
-Never imports discord. Everything the bot shows comes from here.
+Never imports discord. Everything the bot shows comes from here. The names load on first
+use (PEP 562), so that what needs only a part (a drawing process: no torch, no sympy) loads
+only that part; `from solver import solve` works as before.
 """
 
-from ._explain import Explanation, IterationOutOfRange, Section, explain
-from ._loop import MAX_BATCH, Progress, solve, solve_batch
-from ._numbers import article_number, typed_number
-from ._outcome_text import hint_text, outcome_label, outcome_words
-from ._run import (
-    MAX_STEPS,
-    OPTIMIZERS,
-    PRECISIONS,
-    Hint,
-    Iteration,
-    Outcome,
-    Run,
-    Settings,
-    SettingsError,
-)
-from .equation import Equation, EquationError, check_equation, parse_equation
-from .plots import render_comparison, render_convergence
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._explain import Explanation, IterationOutOfRange, Section, explain
+    from ._loop import MAX_BATCH, Progress, solve, solve_batch
+    from ._numbers import article_number, typed_number
+    from ._outcome_text import hint_text, outcome_label, outcome_words
+    from ._run import (
+        MAX_STEPS,
+        OPTIMIZERS,
+        PRECISIONS,
+        Hint,
+        Iteration,
+        Outcome,
+        Run,
+        Settings,
+        SettingsError,
+    )
+    from .equation import Equation, EquationError, check_equation, parse_equation
+    from .plots import render_comparison, render_convergence
+
+_HOMES = {
+    "._explain": ("Explanation", "IterationOutOfRange", "Section", "explain"),
+    "._loop": ("MAX_BATCH", "Progress", "solve", "solve_batch"),
+    "._numbers": ("article_number", "typed_number"),
+    "._outcome_text": ("hint_text", "outcome_label", "outcome_words"),
+    "._run": (
+        "MAX_STEPS",
+        "OPTIMIZERS",
+        "PRECISIONS",
+        "Hint",
+        "Iteration",
+        "Outcome",
+        "Run",
+        "Settings",
+        "SettingsError",
+    ),
+    ".equation": ("Equation", "EquationError", "check_equation", "parse_equation"),
+    ".plots": ("render_comparison", "render_convergence"),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "MAX_BATCH",
@@ -51,3 +80,16 @@ __all__ = [
     "solve_batch",
     "typed_number",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME_OF.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -14,12 +14,10 @@ import math
 from collections.abc import Sequence
 
 from ._roots import Root, least_value, nearest
-from ._run import MOMENTUM, Hint, Iteration, Outcome, Settings
+from ._run import HUGE_LOSS, HUGE_X, MOMENTUM, Hint, Iteration, Outcome, Settings
 from .equation import Equation
 from .equation.rounding import noise, resolution, spacing
 
-HUGE_LOSS = 1e30
-HUGE_X = 1e100
 REACH = 16  # converged: x within this many times what the precision can resolve of the root
 FLAT = 1e-3  # |f'| this small against the steepest slope the path saw: a stationary point
 FROZEN = 5  # steps without any change of x that say x cannot move

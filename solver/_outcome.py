@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from ._diagnosis import HUGE_LOSS, HUGE_X, diagnose
-from ._run import Iteration, Outcome, Run, Settings
+from ._diagnosis import diagnose
+from ._run import HUGE_LOSS, HUGE_X, Iteration, Outcome, Run, Settings
 from .equation import Equation
 
 __all__ = ["HUGE_LOSS", "HUGE_X", "classify_trouble", "finish_run"]

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._diagnosis import HUGE_LOSS, HUGE_X
-from ._run import MOMENTUM, Outcome, Run
+from ._run import HUGE_LOSS, HUGE_X, MOMENTUM, Outcome, Run
 from .words import FALLBACK, language, t
 
 # The stability bounds as formulas: mathematics, the same in every language.

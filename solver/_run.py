@@ -15,6 +15,9 @@ MOMENTUM = 0.9
 ADAM_BETAS = (0.9, 0.999)  # torch.optim.Adam's defaults, written where every user reads them
 ADAM_EPS = 1e-8
 MAX_STEPS = 100_000
+# A run stops as diverged past these: the loss past 1e30 or |x| past 1e100.
+HUGE_LOSS = 1e30
+HUGE_X = 1e100
 FLOAT32_MAX = 3.4028234663852886e38  # torch.finfo(torch.float32).max
 
 

@@ -20,6 +20,7 @@ from PIL import Image
 
 from bot.config import load_config
 from bot.runtime import run_discord
+from solver.words import languages, t
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = ("solve", "explain", "compare", "help")
@@ -104,13 +105,17 @@ async def wait_started(
     await standin.wait_commands(*COMMANDS)
 
 
+PICTURE_PENDING = {t(lang, "solve.picture_pending") for lang in languages()}
+
+
 async def wait_answer(handle: InteractionHandle, timeout: float = 60) -> Message:
-    """The bot's answer: the settled message once it has an embed or a file, not a progress line."""
+    """The bot's answer: the settled message once it has an embed or a file and no longer
+    waits for its picture; not a progress line, not the numbers alone."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
         message = await handle.wait_final(timeout=max(1.0, deadline - loop.time()))
-        if message.embeds or message.attachments:
+        if (message.embeds or message.attachments) and message.content not in PICTURE_PENDING:
             return message
         if loop.time() > deadline:
             raise TimeoutError(f"no answer with an embed; last: {message.content!r}")

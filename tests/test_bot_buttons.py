@@ -321,7 +321,8 @@ async def test_a_long_run_shows_its_progress_at_most_once_a_second(
     edits = handle.edits
     progress = [e for e in edits if e.snapshot["content"].startswith("Iteration")]
     assert len(progress) >= 2, [e.snapshot["content"] for e in edits]
-    assert edits[: len(progress)] == progress and len(edits) == len(progress) + 1
+    # Then the numbers, then the picture added to them.
+    assert edits[: len(progress)] == progress and len(edits) == len(progress) + 2
     for edit in progress:
         assert PROGRESS.fullmatch(edit.snapshot["content"]), edit.snapshot["content"]
         assert not edit.snapshot["embeds"]

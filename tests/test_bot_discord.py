@@ -20,6 +20,7 @@ from bot_harness import (
 from discord_standin import StandIn
 
 import bot.tutor.solve as solve_feature
+from bot import render_pool
 from bot.render_pool import Renderer
 from solver.words import t
 
@@ -98,16 +99,56 @@ async def test_compare_shows_a_line_per_learning_rate_and_a_figure(shared_bot: L
     assert bad.ephemeral and "2 to 8" in embed_text(bad)
 
 
+async def test_the_numbers_come_first_and_the_picture_by_a_later_edit(
+    standin: StandIn, own_bot: LiveBot
+):
+    for command, options in (("solve", {}), ("compare", {"lrs": "0.01 0.1"})):
+        handle = await standin.invoke_command(command, options)
+        final = await wait_answer(handle)
+        shown = [e.snapshot for e in handle.edits if e.snapshot.get("embeds")]
+        numbers, pictured = shown[0], shown[-1]
+        assert numbers["content"] == "Drawing the picture…"
+        assert not numbers["attachments"] and "image" not in numbers["embeds"][0]
+        assert pictured["attachments"] and pictured["embeds"][0]["image"]["url"]
+        assert not pictured["content"]
+        # The same numbers before and after: only the picture was added.
+        before = {k: v for k, v in numbers["embeds"][0].items() if k != "image"}
+        after = {k: v for k, v in pictured["embeds"][0].items() if k != "image"}
+        assert before == after and before.get("fields" if command == "solve" else "title")
+        assert final.embed_attachment() is not None
+    mentions_disabled_everywhere(standin)
+    standin.assert_no_violations()
+
+
+@pytest.mark.bot_config(limits={"render_processes": 0, "cooldown_seconds": 0})
+async def test_a_picture_that_cannot_be_drawn_leaves_the_numbers_and_says_so(
+    standin: StandIn, own_bot: LiveBot, monkeypatch
+):
+    def broken(picture):
+        raise RuntimeError("matplotlib exploded")
+
+    monkeypatch.setattr(render_pool, "draw_png", broken)
+    handle = await standin.invoke_command("solve", {"x0": 1, "lr": 0.01})
+    message = await wait_answer(handle)
+    text = embed_text(message)
+    for line in FIRST_LINES:
+        assert line in text
+    assert message.content.startswith("The picture could not be drawn")
+    assert not message.attachments and "image" not in message.embeds[0]
+    assert [b.get("label") for b in message.buttons()][:2] == ["Explain step", "All iterations"]
+    standin.assert_no_violations()
+
+
 async def test_japanese_locale_gets_japanese_replies(shared_bot: LiveBot, monkeypatch):
     drawn_in: list[str] = []
-    real_convergence = Renderer.convergence
+    real_submit = Renderer.submit
 
-    def recording(self, run, lang):
-        if run.settings.steps == 100:  # not the start-up warm-up
-            drawn_in.append(lang)
-        return real_convergence(self, run, lang)
+    def recording(self, picture):
+        if getattr(picture, "steps", 0) == 100:  # not the start-up warm-up
+            drawn_in.append(picture.lang)
+        return real_submit(self, picture)
 
-    monkeypatch.setattr(Renderer, "convergence", recording)
+    monkeypatch.setattr(Renderer, "submit", recording)
     standin = shared_bot.standin
     message = await wait_answer(await standin.invoke_command("solve", {}, locale="ja"))
     text = embed_text(message)
@@ -144,17 +185,21 @@ async def test_full_queue_answers_busy_at_once(standin: StandIn, own_bot: LiveBo
         return real_solve(*args, **kwargs)
 
     monkeypatch.setattr(solve_feature, "solve", held_solve)
+    # Different rates: identical requests would join the first one's computation.
     first = await standin.invoke_command("solve", {})
     await first.wait_callback()
-    second = await standin.invoke_command("solve", {}, user=standin.make_user("b"))
+    second = await standin.invoke_command("solve", {"lr": 0.02}, user=standin.make_user("b"))
     await second.wait_callback()
-    third = await standin.invoke_command("solve", {}, user=standin.make_user("c"))
+    third = await standin.invoke_command("solve", {"lr": 0.03}, user=standin.make_user("c"))
     busy = await third.wait_callback()
     assert busy.type == 4 and busy.ephemeral and busy.elapsed < 3.0
     assert "busy" in embed_text(await third.wait_final())
+    fourth = await standin.invoke_command("solve", {}, user=standin.make_user("d"))
+    joined = await fourth.wait_callback()  # the same as the first: it joins, not busy
+    assert joined.type == 5
     gate.set()
-    for handle in (first, second):
-        assert "x=1.4142133" in embed_text(await wait_answer(handle))
+    for handle in (first, second, fourth):
+        assert "x=1.41421" in embed_text(await wait_answer(handle))
 
 
 @pytest.mark.bot_config(limits={"cooldown_seconds": 60})
@@ -169,14 +214,13 @@ async def test_cooldown_tells_the_seconds_left_and_spares_other_users(
 
 
 async def test_a_failed_worker_answers_with_an_error_and_the_bot_keeps_serving(
-    shared_bot: LiveBot, monkeypatch
+    standin: StandIn, own_bot: LiveBot, monkeypatch
 ):
-    def broken(self, run, lang):
-        raise RuntimeError("matplotlib exploded")
+    def broken(*args, **kwargs):
+        raise RuntimeError("torch exploded")
 
-    standin = shared_bot.standin
     with monkeypatch.context() as patch:
-        patch.setattr(Renderer, "convergence", broken)
+        patch.setattr(solve_feature, "solve", broken)
         failed = await wait_answer(await standin.invoke_command("solve", {}))
         assert "went wrong while computing" in embed_text(failed)
     ok = await wait_answer(await standin.invoke_command("solve", {}))

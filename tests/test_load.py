@@ -113,9 +113,17 @@ def built_tutors(monkeypatch: pytest.MonkeyPatch) -> list[Tutor]:
 
 
 async def burst(standin: StandIn, size: int) -> list[InteractionHandle]:
-    """`size` different users run /solve at the same moment."""
+    """`size` different users run /solve at the same moment, each with their own x0 (identical
+    requests would share one computation); every one ends at the article's x=1.4142133."""
     users = [standin.make_user(f"student{i}") for i in range(size)]
-    return list(await asyncio.gather(*(standin.invoke_command("solve", {}, user=u) for u in users)))
+    return list(
+        await asyncio.gather(
+            *(
+                standin.invoke_command("solve", {"x0": 1 + i * 1e-6}, user=u)
+                for i, u in enumerate(users)
+            )
+        )
+    )
 
 
 async def final_answer(handle: InteractionHandle) -> Message:

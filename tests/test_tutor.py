@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.tutor.solve as solve_feature
 from bot.config import Config, LimitsConfig, StorageConfig
 from bot.runtime import build_tutor, close_tutor
 from bot.tutor.caller import Caller
@@ -139,7 +140,8 @@ async def test_csv_has_every_iteration_at_full_precision(tutor: Tutor) -> None:
 async def test_a_full_pool_answers_busy_and_spends_no_cooldown(tmp_path: Path) -> None:
     tutor = tutor_with(tmp_path, cooldown_seconds=60)
     try:
-        held = [tutor.admit_solve(Caller(user_id=n, channel_id=1)) for n in (3, 4)]
+        # Different settings: a request identical to one in flight would join it instead.
+        held = [tutor.admit_solve(Caller(user_id=n, channel_id=1), lr=n / 100) for n in (3, 4)]
         with pytest.raises(UserError) as info:
             tutor.admit_solve(ALICE)
         assert info.value.key == "bot.busy"
@@ -162,10 +164,10 @@ async def test_a_full_pool_answers_busy_and_spends_no_cooldown(tmp_path: Path) -
 async def test_a_fault_that_retrying_cannot_fix_is_answered_without_try_again(
     tutor: Tutor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(run: object, lang: str) -> bytes:
-        raise RuntimeError("matplotlib exploded")
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("torch exploded")
 
-    monkeypatch.setattr(tutor.renderer, "convergence", broken)
+    monkeypatch.setattr(solve_feature, "solve", broken)
     with pytest.raises(UserError) as info:
         await tutor.run_solve(tutor.admit_solve(ALICE))
     assert info.value.key == "bot.run_failed"
@@ -173,24 +175,25 @@ async def test_a_fault_that_retrying_cannot_fix_is_answered_without_try_again(
         text = t(lang, info.value.key)
         assert "try again" not in text and "お試しください" not in text, text
     assert tutor.pool.pending == 0 and tutor.store.count() == 0
+    assert len(tutor.shared) == 0  # a failure is not kept for the next request
 
 
-def died(run: object, lang: str) -> bytes:
-    raise BrokenProcessPool("a drawing process died")
+def died(*args: object, **kwargs: object) -> None:
+    raise BrokenProcessPool("a worker process died")
 
 
 def locked(*args: object, **kwargs: object) -> int:
     raise sqlite3.OperationalError("database is locked")
 
 
-@pytest.mark.parametrize(
-    ("part", "fault"), [("renderer.convergence", died), ("store.save", locked)]
-)
+@pytest.mark.parametrize(("part", "fault"), [("solve_feature.solve", died), ("store.save", locked)])
 async def test_a_dead_process_or_locked_storage_is_answered_with_try_again(
     tutor: Tutor, monkeypatch: pytest.MonkeyPatch, part: str, fault: object
 ) -> None:
     owner, name = part.split(".")
-    monkeypatch.setattr(getattr(tutor, owner), name, fault)
+    monkeypatch.setattr(
+        solve_feature if owner == "solve_feature" else getattr(tutor, owner), name, fault
+    )
     with pytest.raises(UserError) as info:
         await tutor.run_solve(tutor.admit_solve(ALICE))
     assert info.value.key == "bot.worker_failed"
@@ -215,3 +218,50 @@ async def test_explaining_a_run_with_no_iterations_says_it_has_none(tutor: Tutor
     text = t("en", info.value.key, **info.value.params)
     assert text == f"Run #{run_id} has no iterations to explain (it stopped before its first step)."
     assert "−1" not in t("ja", info.value.key, **info.value.params)
+
+
+async def test_the_numbers_come_before_the_picture_and_stay_when_it_cannot_be_drawn(
+    tutor: Tutor,
+) -> None:
+    staged = await tutor.solve_numbers(tutor.admit_solve(ALICE))
+    assert staged.numbers.image is None and staged.numbers.note == "Drawing the picture…"
+    assert "x=1.4142133" in staged.numbers.as_text()
+    assert tutor.store.get(staged.numbers.run_id or 0) is not None  # stored before it goes out
+    final = await staged.final()
+    assert final.image is not None and final.image.filename == f"run-{final.run_id}.png"
+    assert final.note == "" and final.as_text() == staged.numbers.as_text()
+
+    tutor.renderer.max_waiting = 0  # every drawing is refused: too many waiting
+    staged = await tutor.solve_numbers(tutor.admit_solve(ALICE, lr=0.02))
+    final = await staged.final()
+    assert final.image is None and final.note.startswith("The picture could not be drawn")
+    assert final.as_text() == staged.numbers.as_text()  # the numbers stay as they were
+    assert tutor.store.get(final.run_id or 0) is not None
+    staged = await tutor.compare_numbers(tutor.admit_compare(ALICE, lrs="0.01 0.1"))
+    final = await staged.final()
+    assert final.image is None and "0.1" in final.description and final.note
+
+
+async def test_admitting_a_solve_does_no_symbolic_work_on_the_event_loop(tutor: Tutor) -> None:
+    # The event loop only checks the text (tokens, grammar, bounds); sympy runs in the worker.
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    job = tutor.admit_solve(ALICE, equation="sin(x)^2 + 2^x/log(x) = tanh(x) + e^x")
+    profiler.disable()
+    job.release()
+    files = {path for path, _, _ in pstats.Stats(profiler).stats}  # type: ignore[attr-defined]
+    assert not [f for f in files if "/sympy/" in f]
+    assert [f for f in files if f.endswith("grammar.py")]  # the check did run
+
+
+async def test_an_equation_only_the_symbolic_form_refuses_is_answered_from_the_worker(
+    tutor: Tutor,
+) -> None:
+    job = tutor.admit_solve(ALICE, equation="x/sin(pi)")  # passes the cheap check
+    with pytest.raises(UserError) as info:
+        await tutor.run_solve(job)
+    assert info.value.key == "bot.bad_equation" and "no value" in str(info.value.params["detail"])
+    assert tutor.pool.pending == 0 and tutor.store.count() == 0

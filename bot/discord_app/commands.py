@@ -9,6 +9,7 @@ from solver import outcome_label
 from ..translator import catalogue_text as text
 from ..tutor.caller import Caller
 from ..tutor.solve import SolveJob
+from ..tutor.staged import Staged
 from ..tutor.tutor import Tutor
 from .progress import show_progress_while
 from .to_discord import edit_kwargs, send_kwargs
@@ -41,15 +42,22 @@ def caller_of(interaction: discord.Interaction) -> Caller:
 
 
 async def answer_solve(interaction: discord.Interaction, tutor: Tutor, job: SolveJob) -> None:
-    """Defer, run the admitted job with progress edits, then replace the thinking message."""
+    """Defer, solve with progress edits, show the numbers, then add the picture by an edit."""
     try:
         await interaction.response.defer(thinking=True)
-        reply = await show_progress_while(
-            interaction, job.caller.lang, lambda p: tutor.run_solve(job, p)
+        staged = await show_progress_while(
+            interaction, job.caller.lang, job.progress, tutor.solve_numbers(job)
         )
     finally:
         job.release()  # the slot goes back at once if the job never reached the pool
-    await interaction.edit_original_response(**edit_kwargs(reply))
+    await answer_in_stages(interaction, staged)
+
+
+async def answer_in_stages(interaction: discord.Interaction, staged: Staged) -> None:
+    """Replace the thinking message with the numbers, then edit the picture in (or the note
+    that it could not be drawn)."""
+    await interaction.edit_original_response(**edit_kwargs(staged.numbers))
+    await interaction.edit_original_response(**edit_kwargs(await staged.final()))
 
 
 def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[type-arg]
@@ -122,10 +130,10 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
         )
         try:
             await interaction.response.defer(thinking=True)
-            reply = await tutor.run_compare(job)
+            staged = await tutor.compare_numbers(job)
         finally:
             job.release()  # the slot goes back at once if the job never reached the pool
-        await interaction.edit_original_response(**edit_kwargs(reply))
+        await answer_in_stages(interaction, staged)
 
     @app_commands.command(name="help", description=text("command.help.description"))
     async def help_command(interaction: discord.Interaction) -> None:

@@ -6,16 +6,16 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from typing import TypeVar
 
 import discord
 
 from solver import Progress
 from solver.words import t
 
-from ..reply import Reply
-
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 INTERVAL = 1.0
 
 
@@ -27,15 +27,14 @@ def progress_text(progress: Progress, lang: str) -> str:
 
 
 async def show_progress_while(
-    interaction: discord.Interaction, lang: str, start: Callable[[Progress], Awaitable[Reply]]
-) -> Reply:
-    """Await `start(progress)`; while it runs past a second, edit the deferred message with progress.
+    interaction: discord.Interaction, lang: str, progress: Progress, work: Awaitable[T]
+) -> T:
+    """Await `work`; while it runs past a second, edit the deferred message with `progress`.
 
     The worker only writes plain attributes of `progress`; this coroutine polls them, so the
     run is never slowed down or blocked by Discord.
     """
-    progress = Progress()
-    task = asyncio.ensure_future(start(progress))
+    task = asyncio.ensure_future(work)
     next_edit = time.monotonic() + INTERVAL
     try:
         while True:

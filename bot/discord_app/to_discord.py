@@ -69,6 +69,7 @@ def to_view(reply: Reply) -> discord.ui.View | None:
 def send_kwargs(reply: Reply) -> dict[str, Any]:
     """Keyword arguments for send_message / followup.send, mentions always disabled."""
     kwargs: dict[str, Any] = {
+        "content": reply.note or None,
         "embed": to_embed(reply),
         "files": to_files(reply),
         "allowed_mentions": discord.AllowedMentions.none(),
@@ -83,6 +84,5 @@ def edit_kwargs(reply: Reply) -> dict[str, Any]:
     """Keyword arguments for edit_original_response: replaces text, embed, files and buttons."""
     kwargs = send_kwargs(reply)
     kwargs["attachments"] = kwargs.pop("files")
-    kwargs["content"] = None
     kwargs.setdefault("view", None)
     return kwargs

@@ -17,50 +17,36 @@ class Migration(NamedTuple):
     postgres: str
 
 
+# One table written once: the dialects differ only in these words. PostgreSQL's REAL is 4 bytes,
+# so DOUBLE PRECISION is SQLite's REAL; SQLite's AUTOINCREMENT and PostgreSQL's identity column
+# both never hand out an id twice, so an old id never points at someone else's run.
+_RUNS_V1 = """
+    CREATE TABLE runs (
+        id {id},
+        user_id {int} NOT NULL,
+        guild_id {int},
+        channel_id {int} NOT NULL,
+        locale TEXT NOT NULL,
+        created_at {real} NOT NULL,
+        equation TEXT NOT NULL,
+        x0 {real},
+        lr {real},
+        steps INTEGER NOT NULL,
+        optimizer TEXT NOT NULL,
+        dtype TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        run_json TEXT NOT NULL
+    );
+    CREATE INDEX runs_by_user ON runs (user_id, id);
+    CREATE INDEX runs_by_user_channel ON runs (user_id, channel_id, id);
+    """
+_SQLITE = {"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "int": "INTEGER", "real": "REAL"}
+_POSTGRES = {
+    "id": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+    "int": "BIGINT",
+    "real": "DOUBLE PRECISION",
+}
+
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(
-        sqlite="""
-    -- AUTOINCREMENT: ids are never reused, so an old id never points at someone else's run.
-    CREATE TABLE runs (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        user_id INTEGER NOT NULL,
-        guild_id INTEGER,
-        channel_id INTEGER NOT NULL,
-        locale TEXT NOT NULL,
-        created_at REAL NOT NULL,
-        equation TEXT NOT NULL,
-        x0 REAL,
-        lr REAL,
-        steps INTEGER NOT NULL,
-        optimizer TEXT NOT NULL,
-        dtype TEXT NOT NULL,
-        outcome TEXT NOT NULL,
-        run_json TEXT NOT NULL
-    );
-    CREATE INDEX runs_by_user ON runs (user_id, id);
-    CREATE INDEX runs_by_user_channel ON runs (user_id, channel_id, id);
-    """,
-        # PostgreSQL's REAL is 4 bytes: DOUBLE PRECISION is SQLite's REAL. An identity
-        # column draws from a sequence, which never hands out an id twice.
-        postgres="""
-    CREATE TABLE runs (
-        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        user_id BIGINT NOT NULL,
-        guild_id BIGINT,
-        channel_id BIGINT NOT NULL,
-        locale TEXT NOT NULL,
-        created_at DOUBLE PRECISION NOT NULL,
-        equation TEXT NOT NULL,
-        x0 DOUBLE PRECISION,
-        lr DOUBLE PRECISION,
-        steps INTEGER NOT NULL,
-        optimizer TEXT NOT NULL,
-        dtype TEXT NOT NULL,
-        outcome TEXT NOT NULL,
-        run_json TEXT NOT NULL
-    );
-    CREATE INDEX runs_by_user ON runs (user_id, id);
-    CREATE INDEX runs_by_user_channel ON runs (user_id, channel_id, id);
-    """,
-    ),
+    Migration(sqlite=_RUNS_V1.format_map(_SQLITE), postgres=_RUNS_V1.format_map(_POSTGRES)),
 )

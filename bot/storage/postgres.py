@@ -19,8 +19,8 @@ from solver import Run
 
 from . import rows
 from .errors import StorageError, StorageUnavailable
-from .interface import RunStore, RunSummary, StoredRun
 from .migrations import MIGRATIONS
+from .sql_store import SqlRunStore
 from .url import redacted
 
 # Migrations run under this advisory lock, so gateways starting together apply each step once.
@@ -30,7 +30,7 @@ _UNREACHABLE = "start PostgreSQL, or check storage.url (host, port, user, databa
 _NOT_OURS = "point storage.url at a database of gd-tutor's own"
 
 
-class PostgresRunStore(RunStore):
+class PostgresRunStore(SqlRunStore):
     """A PostgreSQL database of runs behind a connection pool, safe to share between threads."""
 
     def __init__(
@@ -90,28 +90,6 @@ class PostgresRunStore(RunStore):
         assert inserted is not None
         return int(inserted[0])
 
-    def get(self, run_id: int) -> StoredRun | None:
-        """The run with this id, or None if it never existed or was pruned."""
-        row = self._fetch_one(rows.GET, (run_id,))
-        return None if row is None else rows.stored_run(row)
-
-    def latest(self, user_id: int, channel_id: int) -> StoredRun | None:
-        """The user's most recent run in this channel, or None."""
-        row = self._fetch_one(rows.LATEST, (user_id, channel_id))
-        return None if row is None else rows.stored_run(row)
-
-    def recent(self, user_id: int, limit: int = 25) -> list[RunSummary]:
-        """The user's newest runs first, without iterations (cheap enough for autocomplete)."""
-        with self._connection() as conn:
-            found = conn.execute(rows.pg(rows.RECENT), (user_id, limit)).fetchall()
-        return [rows.summary(row) for row in found]
-
-    def count(self) -> int:
-        """How many runs are stored, all users together."""
-        row = self._fetch_one(rows.COUNT, ())
-        assert row is not None
-        return int(row[0])
-
     def close(self) -> None:
         """Close the pool's connections; the store cannot be used afterwards."""
         self._pool.close()
@@ -125,9 +103,9 @@ class PostgresRunStore(RunStore):
         except psycopg.OperationalError as e:  # includes the pool's timeout
             raise StorageUnavailable(f"{self._where}: {_first_line(e)}") from None
 
-    def _fetch_one(self, sql: str, args: tuple[int, ...]) -> tuple[Any, ...] | None:
+    def _fetch(self, sql: str, args: tuple[int, ...]) -> list[tuple[Any, ...]]:
         with self._connection() as conn:
-            return conn.execute(rows.pg(sql), args).fetchone()
+            return conn.execute(rows.pg(sql), args).fetchall()
 
 
 def _migrate(url: str, where: str, connect: dict[str, Any]) -> None:

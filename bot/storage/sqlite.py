@@ -13,14 +13,14 @@ from solver import Run
 
 from . import rows
 from .errors import StorageError
-from .interface import RunStore, RunSummary, StoredRun
 from .migrations import MIGRATIONS
+from .sql_store import SqlRunStore
 from .sqlite_file import check_storage_path
 
 _WRITABLE = "check that this user can write it and its folder, or set storage.path elsewhere"
 
 
-class SqliteRunStore(RunStore):
+class SqliteRunStore(SqlRunStore):
     """A SQLite file of runs, safe to share between threads (one connection behind a lock)."""
 
     def __init__(
@@ -65,37 +65,15 @@ class SqliteRunStore(RunStore):
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def get(self, run_id: int) -> StoredRun | None:
-        """The run with this id, or None if it never existed or was pruned."""
-        row = self._fetch_one(rows.GET, (run_id,))
-        return None if row is None else rows.stored_run(row)
-
-    def latest(self, user_id: int, channel_id: int) -> StoredRun | None:
-        """The user's most recent run in this channel, or None."""
-        row = self._fetch_one(rows.LATEST, (user_id, channel_id))
-        return None if row is None else rows.stored_run(row)
-
-    def recent(self, user_id: int, limit: int = 25) -> list[RunSummary]:
-        """The user's newest runs first, without iterations (cheap enough for autocomplete)."""
-        with self._lock:
-            found = self._db.execute(rows.RECENT, (user_id, limit)).fetchall()
-        return [rows.summary(row) for row in found]
-
-    def count(self) -> int:
-        """How many runs are stored, all users together."""
-        row = self._fetch_one(rows.COUNT, ())
-        assert row is not None
-        return int(row[0])
-
     def close(self) -> None:
         """Close the database; the store cannot be used afterwards."""
         with self._lock:
             self._db.close()
 
-    def _fetch_one(self, sql: str, args: tuple[int, ...]) -> tuple[Any, ...] | None:
+    def _fetch(self, sql: str, args: tuple[int, ...]) -> list[tuple[Any, ...]]:
         with self._lock:
-            row: tuple[Any, ...] | None = self._db.execute(sql, args).fetchone()
-        return row
+            found: list[tuple[Any, ...]] = self._db.execute(sql, args).fetchall()
+        return found
 
 
 def _migrate(db: sqlite3.Connection) -> None:

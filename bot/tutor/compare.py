@@ -1,4 +1,8 @@
-"""/compare: 2 to 8 learning rates on one problem, as one batched run drawn side by side."""
+"""/compare: 2 to 8 learning rates on one problem, as one batched run drawn side by side.
+
+Numbers first, as /solve: the lines go out once the runs are solved and stored, the picture
+follows.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,10 @@ import math
 from dataclasses import dataclass
 from typing import Unpack
 
-from solver import Equation, Run, Settings, solve_batch
+from solver import Run, Settings, solve_batch
+from solver.equation import CheckedEquation
+from solver.plots.pictures import Picture
+from solver.plots.prepare import comparison_picture
 
 from ..reply import Reply
 from ..text import user_text
@@ -15,7 +22,8 @@ from .caller import Caller
 from .context import TutorContext
 from .errors import UserError
 from .layout import compare_reply
-from .options import SettingsOptions, checked_equation, checked_settings
+from .options import SettingsOptions, checked_equation, checked_settings, refused_in_worker
+from .staged import Publish, Staged, futures, prepared_or_none, run_in_stages, staged
 
 MAX_COMPARE = 8
 
@@ -25,7 +33,7 @@ class CompareJob:
     """An admitted /compare: the shared settings, the rates and the pool slot reserved for it."""
 
     caller: Caller
-    equation: Equation
+    equation: CheckedEquation
     settings: Settings
     lrs: tuple[float, ...]
     reservation: Reservation
@@ -69,14 +77,32 @@ def admit_compare(
     return CompareJob(caller, parsed, settings, rates, ctx.reserve(caller))
 
 
-def _solve_draw_store(ctx: TutorContext, job: CompareJob) -> tuple[int, list[Run], bytes]:
-    runs = solve_batch(job.settings, job.lrs, max_seconds=ctx.config.solver.max_seconds)
-    png = ctx.renderer.comparison(runs, job.caller.lang)
+def _solve_store_prepare(
+    ctx: TutorContext, job: CompareJob, publish: Publish[tuple[int, list[Run]]]
+) -> Picture | None:
+    with refused_in_worker(job.caller.lang):
+        runs = solve_batch(job.settings, job.lrs, max_seconds=ctx.config.solver.max_seconds)
     ids = [ctx.save(job.caller, run) for run in runs]
-    return ids[0], runs, png
+    publish((ids[0], runs))
+    return prepared_or_none(lambda: comparison_picture(runs, job.caller.lang))
+
+
+async def compare_numbers(ctx: TutorContext, job: CompareJob) -> Staged:
+    """The /compare answer with its lines, once solved and stored; its picture follows."""
+    solved, picture = futures()
+
+    def work(publish: Publish[tuple[int, list[Run]]]) -> Picture | None:
+        return _solve_store_prepare(ctx, job, publish)
+
+    ctx.background(run_in_stages(ctx, job.reservation, work, solved, picture))
+    try:
+        first_id, runs = await solved
+    finally:
+        job.release()
+    reply = compare_reply(runs, first_id, job.equation.pretty, None, job.caller.lang)
+    return staged(reply, picture, f"compare-{first_id}.png", job.caller.lang)
 
 
 async def run_compare(ctx: TutorContext, job: CompareJob) -> Reply:
-    """One batched run of every learning rate, drawn and stored in the reserved slot."""
-    first_id, runs, png = await ctx.compute(job.reservation, _solve_draw_store, ctx, job)
-    return compare_reply(runs, first_id, job.equation.pretty, png, job.caller.lang)
+    """Both stages: one batched run of every learning rate, stored, with its picture."""
+    return await (await compare_numbers(ctx, job)).final()

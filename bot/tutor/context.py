@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from solver import Run
 
@@ -21,6 +21,7 @@ from ..storage import RunStore, StorageUnavailable
 from ..work_pool import Busy, CoolingDown, Reservation, WorkPool
 from .caller import Caller
 from .errors import UserError, failure_key
+from .shared_runs import SharedRuns
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -38,9 +39,11 @@ class TutorContext:
         self.renderer = renderer if renderer is not None else Renderer(0)
         self.store = store
         self.pool = pool
+        self.shared = SharedRuns()  # identical /solve requests computed once (event loop only)
         # Storage reads and explanations are light; they get their own small pool so that
         # /explain answers even while the compute pool is full.
         self._light = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gd-light")
+        self._tasks: set[asyncio.Task[Any]] = set()  # the loop keeps only weak references
 
     def close(self) -> None:
         """Stop the light executor (the caller owns the store and the pool)."""
@@ -55,6 +58,26 @@ class TutorContext:
         except CoolingDown as wait:
             raise UserError("bot.cooldown", seconds=wait.seconds) from None
 
+    def background(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        """Run `work` on the event loop, referenced until it ends (answers carry its results)."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def pace(self, caller: Caller) -> None:
+        """Spend the caller's cooldown without a slot (they join a run computed anyway)."""
+        wait = self.pool.cooldown.check(caller.user_id)
+        if wait > 0:
+            raise UserError("bot.cooldown", seconds=wait)
+
+    def reserve_unpaced(self) -> Reservation:
+        """A slot for work someone already paid the cooldown for; UserError when busy."""
+        try:
+            return self.pool.reserve(None)
+        except Busy:
+            raise UserError("bot.busy") from None
+
     async def compute(
         self, reservation: Reservation, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
     ) -> T:
@@ -63,6 +86,8 @@ class TutorContext:
             return await reservation.run(fn, *args, **kwargs)
         except Busy:
             raise UserError("bot.busy") from None
+        except UserError:  # a refusal raised in the worker (an equation with no value)
+            raise
         except StorageUnavailable:
             log.warning("the run store is unreachable", exc_info=True)
             raise UserError("bot.storage_down") from None
@@ -80,6 +105,17 @@ class TutorContext:
         except StorageUnavailable:
             log.warning("the run store is unreachable", exc_info=True)
             raise UserError("bot.storage_down") from None
+
+    async def save_off_loop(self, caller: Caller, run: Run) -> int:
+        """Save the caller's run off the event loop; a failed save is answered like a failed run
+        (nothing was stored), with "try again" only when the cause is transient."""
+        try:
+            return await self.light(self.save, caller, run)
+        except UserError:
+            raise
+        except Exception as error:
+            log.exception("saving a run failed")
+            raise UserError(failure_key(error, computing=True)) from None
 
     def save(self, caller: Caller, run: Run) -> int:
         """Store the caller's run and return its id (called in a worker, before any reply)."""

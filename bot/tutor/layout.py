@@ -63,7 +63,7 @@ def outcome_text(run: Run, lang: str) -> str:
     return clip(words if hint is None else f"{words}\n{hint}", FIELD_LIMIT)
 
 
-def solve_reply(run: Run, run_id: int, pretty_equation: str, png: bytes, lang: str) -> Reply:
+def solve_reply(run: Run, run_id: int, pretty_equation: str, png: bytes | None, lang: str) -> Reply:
     """The /solve answer: settings, iterations, result, outcome, the figure and the run id."""
     return Reply(
         title=clip(t(lang, "solve.title", equation=user_text(pretty_equation)), 256),
@@ -74,7 +74,7 @@ def solve_reply(run: Run, run_id: int, pretty_equation: str, png: bytes, lang: s
             Field(t(lang, "solve.outcome"), outcome_text(run, lang), inline=True),
         ],
         footer=t(lang, "solve.footer", run_id=run_id, seconds=run.seconds),
-        image=Attachment(f"run-{run_id}.png", png),
+        image=Attachment(f"run-{run_id}.png", png) if png is not None else None,
         color=COLORS[run.outcome],
         buttons=solve_buttons(run_id, lang),
         run_id=run_id,
@@ -96,7 +96,7 @@ def explain_reply(explanation: Explanation, run_id: int, lang: str) -> Reply:
 
 
 def compare_reply(
-    runs: list[Run], first_id: int, pretty_equation: str, png: bytes, lang: str
+    runs: list[Run], first_id: int, pretty_equation: str, png: bytes | None, lang: str
 ) -> Reply:
     """The /compare answer: one line per learning rate and the comparison figure."""
     lines = [
@@ -116,7 +116,7 @@ def compare_reply(
         + "\n\n"
         + "\n".join(lines),
         footer=t(lang, "compare.footer", run_id=first_id),
-        image=Attachment(f"compare-{first_id}.png", png),
+        image=Attachment(f"compare-{first_id}.png", png) if png is not None else None,
         run_id=first_id,
     )
 

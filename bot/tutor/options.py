@@ -6,9 +6,12 @@ within the solver's MAX_STEPS); every other check is the Settings' own, made onc
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TypedDict, Unpack
 
-from solver import MAX_STEPS, Equation, EquationError, Settings, SettingsError, parse_equation
+from solver import MAX_STEPS, EquationError, Settings, SettingsError, check_equation
+from solver.equation import CheckedEquation
 
 from .errors import UserError
 from .messages import equation_error_text, settings_error_text
@@ -38,9 +41,20 @@ def checked_settings(lang: str, max_steps: int, **options: Unpack[SettingsOption
     return settings
 
 
-def checked_equation(text: str, lang: str) -> Equation:
-    """The parsed equation (cached by the solver), or UserError with the parser's reason."""
+def checked_equation(text: str, lang: str) -> CheckedEquation:
+    """The equation checked without symbolic work (cheap enough for the event loop), or
+    UserError with the parser's reason; the worker builds its symbolic form (`refused_in_worker`)."""
     try:
-        return parse_equation(text)
+        return check_equation(text)
+    except EquationError as error:
+        raise UserError("bot.bad_equation", detail=equation_error_text(error, lang)) from None
+
+
+@contextmanager
+def refused_in_worker(lang: str) -> Iterator[None]:
+    """The few refusals only the symbolic form can see (x/sin(π) has no value), raised in the
+    worker that builds it, as the same UserError the event loop's check gives."""
+    try:
+        yield
     except EquationError as error:
         raise UserError("bot.bad_equation", detail=equation_error_text(error, lang)) from None

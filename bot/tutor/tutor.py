@@ -10,20 +10,22 @@ from __future__ import annotations
 
 from ..reply import Reply
 from .buttons import admit_rerun, step
-from .compare import admit_compare, run_compare
+from .compare import admit_compare, compare_numbers, run_compare
 from .context import TutorContext
 from .explain import explain_iteration, find_run, recent_runs
 from .export import export_csv
 from .layout import help_reply
-from .solve import admit_solve, run_solve
+from .solve import admit_solve, run_solve, solve_numbers
 
 
 class Tutor(TutorContext):
     """/solve, /compare, /explain, /help and the buttons over a run store and a work pool."""
 
     admit_solve = admit_solve
-    run_solve = run_solve
+    solve_numbers = solve_numbers  # the numbers now, the picture by `await staged.final()`
+    run_solve = run_solve  # both stages in one call
     admit_compare = admit_compare
+    compare_numbers = compare_numbers
     run_compare = run_compare
     explain = explain_iteration
     find_run = find_run

@@ -4,7 +4,14 @@ tokens → grammar (a bounded Node tree, see nodes) → one module per view of f
 to_float64, to_sympy, polynomial and pretty; equation ties them into Equation.
 """
 
-from .equation import Equation, check_equation, parse_cached, parse_equation
+from .equation import CheckedEquation, Equation, check_equation, parse_cached, parse_equation
 from .errors import EquationError
 
-__all__ = ["Equation", "EquationError", "check_equation", "parse_cached", "parse_equation"]
+__all__ = [
+    "CheckedEquation",
+    "Equation",
+    "EquationError",
+    "check_equation",
+    "parse_cached",
+    "parse_equation",
+]

@@ -16,6 +16,7 @@ import sympy  # type: ignore[import-untyped]
 import torch
 from sympy import Expr
 
+from .canonical import canonical_text
 from .errors import EquationError
 from .grammar import parse_tree
 from .nodes import Node
@@ -44,6 +45,11 @@ class Equation:
     def f_text(self) -> str:
         """f(x) = lhs − rhs as readable text: x² − 2 for both `x**2 - 2` and `x^2 = 2`."""
         return sympy_text(self.sympy) if "=" in self.pretty else self.pretty
+
+    @property
+    def canonical(self) -> str:
+        """The parsed tree as exact text: equal texts compute the same f (numbers as float.hex)."""
+        return canonical_text(self._tree)
 
     def torch(self, x: torch.Tensor) -> torch.Tensor:
         """f(x) elementwise with torch ops, any shape and dtype, differentiable."""
@@ -74,7 +80,16 @@ class Equation:
         return list(self._coeffs)
 
 
-def check_equation(text: str) -> None:
+@dataclass(frozen=True)
+class CheckedEquation:
+    """What the event loop may know of an equation without symbolic work: its readable text
+    and its canonical text (the parsed tree with numbers as float.hex)."""
+
+    pretty: str
+    canonical: str
+
+
+def check_equation(text: str) -> CheckedEquation:
     """Refuse what parse_equation would refuse, cheaply enough for the event loop.
 
     Tokens, grammar and every bound (length, nesting, size, powers, constants, the cost of the
@@ -85,11 +100,16 @@ def check_equation(text: str) -> None:
     if not isinstance(text, str):
         raise EquationError("empty")
     try:
-        parse_tree(text)
+        tree, lhs, rhs = parse_tree(text)
+        return CheckedEquation(_pretty(lhs, rhs), canonical_text(tree))
     except EquationError:
         raise
     except Exception as exc:  # a bug here must still reach the student as an EquationError
         raise EquationError("internal") from exc
+
+
+def _pretty(lhs: Node, rhs: Node | None) -> str:
+    return tree_text(lhs) if rhs is None else f"{tree_text(lhs)} = {tree_text(rhs)}"
 
 
 def parse_equation(text: str) -> Equation:
@@ -120,10 +140,9 @@ def _build(text: str) -> Equation:
     f = checked(to_sympy(tree))
     derivative = checked(sympy.diff(f, X))
     coeffs = polynomial_coeffs(tree)
-    pretty = tree_text(lhs) if rhs is None else f"{tree_text(lhs)} = {tree_text(rhs)}"
     return Equation(
         text,
-        pretty,
+        _pretty(lhs, rhs),
         f,
         derivative,
         sympy_text(derivative),

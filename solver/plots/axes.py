@@ -61,16 +61,6 @@ def set_xlabel(ax: Axes, text: str, family: list[str]) -> None:
     )
 
 
-def padded(lo: float, hi: float, frac: float) -> tuple[float, float]:
-    """[lo, hi] widened by `frac` of its width on each side, never zero-wide or infinite."""
-    big = 1e300
-    lo, hi = max(lo, -big), min(hi, big)
-    pad = frac * hi - frac * lo  # no overflow from hi - lo
-    if not pad > 0:
-        pad = max(0.5 * abs(lo), 1e-3)
-    return max(lo - pad, -big), min(hi + pad, big)
-
-
 Labels = tuple[list[str], list[str]]
 
 

@@ -9,12 +9,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 
-from .._run import Run
-from ..equation import Equation
 from . import axes as pa
-from . import data
 from . import style as st
 from . import words as wd
+from .pictures import ConvergencePicture
+from .ranges import padded
 
 
 class ConvergenceFigure:
@@ -60,19 +59,19 @@ class ConvergenceFigure:
         )[0]
         self.legend: Legend | None = None
 
-    def update(self, run: Run, lang: str) -> None:
-        """Redraw every artist for `run`, leaving nothing of the previous run behind."""
-        say = wd.words(lang)
+    def update(self, picture: ConvergencePicture) -> None:
+        """Redraw every artist for `picture`, leaving nothing of the previous run behind."""
+        say = wd.words(picture.lang)
         family = say.families
-        eq = data.equation_of(run)
-        st.set_text(self.title, say("plot.title", f=wd.equation_text(run, eq)), [wd.BASE_FAMILY])
-        st.set_text(self.subtitle, wd.settings_text(run, say), family)
-        last_k = max(len(run.iterations), 1)
+        title, subtitle = picture.headings[say.lang]
+        st.set_text(self.title, title, [wd.BASE_FAMILY])
+        st.set_text(self.subtitle, subtitle, family)
+        last_k = max(picture.steps, 1)
         klim = (-0.03 * last_k, 1.03 * last_k)
         labels = [
-            self._update_x(run, say, klim),
-            self._update_loss(run, klim),
-            self._update_curve(run, eq, say),
+            self._update_x(picture, say, klim),
+            self._update_loss(picture, klim),
+            self._update_curve(picture, say),
         ]
         titles = ("plot.x_title", "plot.loss_title", "plot.curve_title")
         for ax, key in zip(self.axes, titles, strict=True):
@@ -81,13 +80,15 @@ class ConvergenceFigure:
             pa.set_xlabel(ax, say(key), family)
         pa.place_panels(self.fig, self.axes, labels)
 
-    def _update_x(self, run: Run, say: wd.PlotWords, klim: tuple[float, float]) -> pa.Labels:
-        ks, xs = data.thin(*data.x_series(run))
-        self.x_line.set_data(ks, xs)
+    def _update_x(
+        self, picture: ConvergencePicture, say: wd.PlotWords, klim: tuple[float, float]
+    ) -> pa.Labels:
+        xs = picture.xs
+        self.x_line.set_data(picture.x_ks, xs)
         self.x_line.set_marker("o" if xs.size <= st.FEW_POINTS else "None")
-        root = run.root if run.root is not None and math.isfinite(run.root) else None
+        root = picture.root if picture.root is not None and math.isfinite(picture.root) else None
         shown = [*xs.tolist(), *([root] if root is not None else [])]
-        lo, hi = pa.padded(min(shown), max(shown), 0.08) if shown else (-1.0, 1.0)
+        lo, hi = padded(min(shown), max(shown), 0.08) if shown else (-1.0, 1.0)
         self.root_line.set_visible(root is not None)
         self.root_text.set_visible(root is not None)
         if root is not None:
@@ -96,38 +97,35 @@ class ConvergenceFigure:
             st.set_text(self.root_text, say("plot.root", r=f"{root:.6g}"), say.families)
         return pa.set_limits(self.ax_x, klim, (lo, hi), integer_x=True)
 
-    def _update_loss(self, run: Run, klim: tuple[float, float]) -> pa.Labels:
-        ks, loss = data.loss_series(run)
-        floor = data.log_floor(loss)
-        labels = pa.set_log_limits(self.ax_loss, klim, data.positive_range(loss), floor)
-        ks, loss = data.on_log_axis(ks, loss, floor)
-        self.loss_line.set_data(ks, loss)
-        self.loss_line.set_marker("o" if loss.size <= st.FEW_POINTS else "None")
-        stopped = run.outcome in data.STOPPED and bool(run.iterations)
+    def _update_loss(self, picture: ConvergencePicture, klim: tuple[float, float]) -> pa.Labels:
+        series = picture.loss
+        labels = pa.set_log_limits(self.ax_loss, klim, series.positive, series.floor)
+        self.loss_line.set_data(series.ks, series.values)
+        self.loss_line.set_marker("o" if series.values.size <= st.FEW_POINTS else "None")
+        stopped = picture.stop_loss is not None
         self.loss_stop.set_visible(stopped)
-        if stopped:
-            y = pa.clamp_log(run.iterations[-1].loss, self.ax_loss)
-            self.loss_stop.set_data([len(run.iterations) - 1], [y])
+        if picture.stop_loss is not None:
+            y = pa.clamp_log(picture.stop_loss, self.ax_loss)
+            self.loss_stop.set_data([picture.steps - 1], [y])
         return labels
 
-    def _update_curve(self, run: Run, eq: Equation | None, say: wd.PlotWords) -> pa.Labels:
-        land = data.landscape(run, eq)
-        self.curve.set_data(land.grid, land.loss)
-        self.path.set_data(land.path_x, land.path_loss)
-        self.start.set_data(land.path_x[:1], land.path_loss[:1])
-        self.end.set_data(land.path_x[-1:], land.path_loss[-1:])
-        self.roots.set_data(land.roots, [0.0] * len(land.roots))
+    def _update_curve(self, picture: ConvergencePicture, say: wd.PlotWords) -> pa.Labels:
+        self.curve.set_data(picture.grid, picture.curve)
+        self.path.set_data(picture.path_x, picture.path_loss)
+        self.start.set_data(picture.path_x[:1], picture.path_loss[:1])
+        self.end.set_data(picture.path_x[-1:], picture.path_loss[-1:])
+        self.roots.set_data(picture.roots, [0.0] * len(picture.roots))
         # The path sets the height; the curve may leave the top (near a pole, or far out).
-        top = float(land.path_loss.max()) if land.path_loss.size else 0.0
+        top = float(picture.path_loss.max()) if picture.path_loss.size else 0.0
         if not top > 0:
-            curve = land.loss[np.isfinite(land.loss)]
+            curve = picture.curve[np.isfinite(picture.curve)]
             top = float(np.percentile(curve, 90)) if curve.size else 0.0
         top = min(1.08 * top, 1e300) if top > 0 else 1.0
 
         if self.legend is not None:
             self.legend.remove()
-        shown = [(self.start, "plot.start"), (self.end, "plot.end")] if land.path_x.size else []
-        shown += [(self.roots, "plot.roots")] if land.roots else []
+        shown = [(self.start, "plot.start"), (self.end, "plot.end")] if picture.path_x.size else []
+        shown += [(self.roots, "plot.roots")] if picture.roots else []
         self.legend = self.ax_curve.legend(
             [h for h, _ in shown],
             [say(k) for _, k in shown],
@@ -135,4 +133,4 @@ class ConvergenceFigure:
             **st.LEGEND,
         )
         self.legend.set_visible(bool(shown))
-        return pa.set_limits(self.ax_curve, land.window, (-0.06 * top, top))
+        return pa.set_limits(self.ax_curve, picture.window, (-0.06 * top, top))

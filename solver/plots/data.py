@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 import torch
 
 from .._roots import roots_among
-from .._run import Outcome, Run
+from .._run import Iteration, Outcome, Run
 from ..equation import Equation, EquationError, parse_equation
-from .axes import padded
+from .ranges import COLUMNS, padded
 
-MAX_POINTS = 3000  # per line; more cannot be seen in 1200 px and only slow the drawing
+MAX_POINTS = 3000  # on the path of (c), where steps that move a pixel or more are kept
 GRID_POINTS = 400
 WINDOW_MARGIN = 0.25
 STOPPED = (Outcome.DIVERGED, Outcome.OUT_OF_DOMAIN)
@@ -27,15 +28,27 @@ def equation_of(run: Run) -> Equation | None:
         return None
 
 
+def column(run: Run, field: str) -> np.ndarray:
+    """One field of every iteration ("x", "loss", …) as float64, in one pass at C speed."""
+    index = Iteration._fields.index(field)
+    its = run.iterations
+    return np.fromiter(map(itemgetter(index), its), dtype=np.float64, count=len(its))
+
+
+def path_xs(run: Run) -> np.ndarray:
+    """x_0 … x_{n−1} and the final x."""
+    return np.append(column(run, "x"), run.final_x)
+
+
 def x_series(run: Run) -> tuple[np.ndarray, np.ndarray]:
     """(k, x_k) for k = 0..n, the last being the final x; finite points only."""
-    xs = np.array([it.x for it in run.iterations] + [run.final_x], dtype=np.float64)
+    xs = path_xs(run)
     return finite(np.arange(xs.size, dtype=np.float64), xs)
 
 
 def loss_series(run: Run) -> tuple[np.ndarray, np.ndarray]:
     """(k, loss_k) for every iteration with a finite loss."""
-    loss = np.array([it.loss for it in run.iterations], dtype=np.float64)
+    loss = column(run, "loss")
     return finite(np.arange(loss.size, dtype=np.float64), loss)
 
 
@@ -43,20 +56,6 @@ def finite(ks: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The points whose value is finite."""
     keep = np.isfinite(values)
     return ks[keep], values[keep]
-
-
-def thin(
-    ks: np.ndarray, values: np.ndarray, limit: int = MAX_POINTS
-) -> tuple[np.ndarray, np.ndarray]:
-    """At most about `limit` points, keeping each bucket's extremes so spikes stay visible."""
-    if values.size <= limit:
-        return ks, values
-    buckets = np.array_split(np.arange(values.size), limit // 2)
-    keep = {0, values.size - 1}
-    for b in buckets:
-        keep.update((int(b[np.argmin(values[b])]), int(b[np.argmax(values[b])])))
-    index = np.array(sorted(keep))
-    return ks[index], values[index]
 
 
 def positive_range(*losses: np.ndarray) -> tuple[float, float] | None:
@@ -69,10 +68,10 @@ def positive_range(*losses: np.ndarray) -> tuple[float, float] | None:
 def on_log_axis(
     ks: np.ndarray, loss: np.ndarray, floor: float | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The points a log axis can show, exact zeros moved to `floor`, thinned."""
+    """The points a log axis can show, exact zeros moved to `floor`."""
     if floor is not None:
         loss = np.where(loss == 0, floor, loss)
-    return thin(ks[loss > 0], loss[loss > 0])
+    return ks[loss > 0], loss[loss > 0]
 
 
 def log_floor(*losses: np.ndarray) -> float | None:
@@ -97,16 +96,25 @@ class Landscape:
     window: tuple[float, float]
 
 
-def landscape(run: Run, eq: Equation | None) -> Landscape:
-    """The loss curve over the range the run visited (with margins), and the path on it."""
-    xs = np.array([it.x for it in run.iterations] + [run.final_x], dtype=np.float64)
+def landscape(
+    run: Run, eq: Equation | None, xs: np.ndarray | None = None, recorded: np.ndarray | None = None
+) -> Landscape:
+    """The loss curve over the range the run visited (with margins), and the path on it.
+
+    `xs` (x_0 … x_n, see path_xs) and `recorded` (the run's loss at each, nan at x_n) may be
+    passed when the caller has them already.
+    """
+    xs = path_xs(run) if xs is None else xs
+    recorded = np.append(column(run, "loss"), np.nan) if recorded is None else recorded
     if eq is None:
-        recorded = np.array([it.loss for it in run.iterations] + [np.nan], dtype=np.float64)
         px, pl = _finite_pairs(xs, recorded)
-        return Landscape(np.empty(0), np.empty(0), *thin_path(px, pl), [], _window(px, run.root))
-    path_loss = _loss(eq, xs)
-    px, pl = _finite_pairs(xs, path_loss)
+        window = _window(px, run.root)
+        index = path_points(px, pl, window)
+        return Landscape(np.empty(0), np.empty(0), px[index], pl[index], [], window)
     lo, hi = _window(xs[np.isfinite(xs)], run.root)
+    # Thinned on the run's own losses, then L is computed in float64 where it is drawn.
+    shown = xs[path_points(xs, recorded, (lo, hi))]
+    px, pl = _finite_pairs(shown, _loss(eq, shown))
     grid = np.linspace(lo, hi, GRID_POINTS)
     with np.errstate(all="ignore"):
         values = _f(eq, grid)
@@ -120,15 +128,27 @@ def landscape(run: Run, eq: Equation | None) -> Landscape:
     with np.errstate(all="ignore"):
         loss = values * values
     loss[~np.isfinite(loss)] = np.nan
-    return Landscape(grid, loss, *thin_path(px, pl), sorted(roots), (lo, hi))
+    return Landscape(grid, loss, px, pl, sorted(roots), (lo, hi))
 
 
-def thin_path(px: np.ndarray, pl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """At most MAX_POINTS points of the path, evenly strided, the first and last kept."""
-    if px.size <= MAX_POINTS:
-        return px, pl
-    index = np.unique(np.linspace(0, px.size - 1, MAX_POINTS).astype(int))
-    return px[index], pl[index]
+def path_points(xs: np.ndarray, loss: np.ndarray, window: tuple[float, float]) -> np.ndarray:
+    """Indices of the path worth drawing: every one for a short path; else the steps that
+    leave the pixel of the step before (a converging run's mostly do not), the first, the last
+    and any without a finite value, then at most MAX_POINTS of those evenly strided."""
+    if xs.size <= COLUMNS:
+        return np.arange(xs.size)
+    finite_loss = loss[np.isfinite(loss)]
+    top = 1.08 * float(finite_loss.max()) if finite_loss.size else 1.0
+    # Cells no larger than the panel's pixels: its L axis spans 1.06·top over < 500 px.
+    with np.errstate(all="ignore"):
+        cx = np.floor((xs - window[0]) * (COLUMNS / max(window[1] - window[0], 1e-300)))
+        cy = np.floor(loss * (500 / max(1.06 * top, 1e-300)))
+    odd = ~(np.isfinite(cx) & np.isfinite(cy))
+    moved = (cx[1:] != cx[:-1]) | (cy[1:] != cy[:-1]) | odd[1:] | odd[:-1]
+    index: np.ndarray = np.unique(np.concatenate(([0], np.flatnonzero(moved) + 1, [xs.size - 1])))
+    if index.size > MAX_POINTS:
+        index = index[np.unique(np.linspace(0, index.size - 1, MAX_POINTS).astype(int))]
+    return index
 
 
 def _finite_pairs(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,10 +157,10 @@ def _finite_pairs(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def _window(xs: np.ndarray, root: float | None) -> tuple[float, float]:
-    points = list(xs) + ([root] if root is not None and math.isfinite(root) else [])
-    if not points:
+    points = np.append(xs, [root] if root is not None and math.isfinite(root) else [])
+    if not points.size:
         return -1.0, 1.0
-    lo, hi = float(min(points)), float(max(points))
+    lo, hi = float(points.min()), float(points.max())
     if hi - lo <= 1e-12 * max(1.0, abs(lo)):  # one point: a window around it
         half = max(1.0, 0.5 * abs(lo))
         lo, hi = lo - half, hi + half

@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-
-from matplotlib import font_manager
+from typing import TYPE_CHECKING
 
 from .._numbers import typed_number
 from .._outcome_text import outcome_words
-from .._run import Run
-from ..equation import Equation
 from ..words import FALLBACK, language, t
+
+if TYPE_CHECKING:  # the drawing processes import this module without torch or sympy
+    from .._run import Run
+    from ..equation import Equation
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ def font_family(lang: str) -> str | None:
 
 
 def _find_font(lang: str) -> str | None:
+    from matplotlib import font_manager
+
     wanted = language(lang)
     known = {f.name for f in font_manager.fontManager.ttflist}
     for family in wanted.font_families:
