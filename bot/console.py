@@ -15,9 +15,10 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
+from solver.words import t
+
 from .config import Config
 from .console_input import LOCALES, USAGE, ConsoleInputError, parse_line
-from .i18n import t
 from .reply import Reply
 from .runtime import build_tutor, close_tutor
 from .text import for_terminal
@@ -69,7 +70,7 @@ class Console:
         except ConsoleInputError as error:
             self._say(str(error))
         except UserError as error:
-            self._say(plain(t(self.caller.lang, error.key, **error.params)))
+            self._say(plain(error.text(self.caller.lang)))
         except Exception as error:  # a bug in one command must not end the session
             log.exception("a console command failed")
             self._say(t(self.caller.lang, failure_key(error, computing=False)))
@@ -112,7 +113,8 @@ class Console:
             except OSError as error:  # a full disk or a file named like the folder: say so
                 reason = error.strerror or type(error).__name__
                 print(
-                    t(self.caller.lang, "image_not_saved", path=path, reason=reason), file=self.out
+                    t(self.caller.lang, "console.image_not_saved", path=path, reason=reason),
+                    file=self.out,
                 )
             else:
                 print(f"[saved {path}]", file=self.out)
@@ -165,7 +167,8 @@ def run_console(config: Config, stdin: TextIO, stdout: TextIO, lang: str = "en")
             stream.reconfigure(errors="replace")
     tutor = build_tutor(config)
     images = config.storage.path.parent / "images"
-    print(f"gd-tutor console · {USAGE}\nimages are saved under {images}", file=stdout, flush=True)
+    banner = t(CONSOLE_USER.lang, "console.banner", usage=USAGE, images=images)
+    print(banner, file=stdout, flush=True)
     try:
         console = Console(tutor, stdout, images, console_user(lang))
         asyncio.run(_serve(console, stdin, stdin.isatty()))

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ._explain import Explanation, IterationOutOfRange, Section, explain
     from ._loop import MAX_BATCH, Progress, solve, solve_batch
     from ._numbers import article_number, typed_number
-    from ._outcome_text import hint_text, outcome_words
+    from ._outcome_text import hint_text, outcome_label, outcome_words
     from ._run import (
         MAX_STEPS,
         OPTIMIZERS,
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
         Settings,
         SettingsError,
     )
-    from .equation import MESSAGES as EQUATION_MESSAGES
     from .equation import Equation, EquationError, check_equation, parse_equation
     from .plots import render_comparison, render_convergence
 
@@ -34,7 +33,7 @@ _HOMES = {
     "._explain": ("Explanation", "IterationOutOfRange", "Section", "explain"),
     "._loop": ("MAX_BATCH", "Progress", "solve", "solve_batch"),
     "._numbers": ("article_number", "typed_number"),
-    "._outcome_text": ("hint_text", "outcome_words"),
+    "._outcome_text": ("hint_text", "outcome_label", "outcome_words"),
     "._run": (
         "MAX_STEPS",
         "OPTIMIZERS",
@@ -50,11 +49,8 @@ _HOMES = {
     ".plots": ("render_comparison", "render_convergence"),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
-_HOME_OF["EQUATION_MESSAGES"] = ".equation"
-_RENAMED = {"EQUATION_MESSAGES": "MESSAGES"}
 
 __all__ = [
-    "EQUATION_MESSAGES",
     "MAX_BATCH",
     "MAX_STEPS",
     "OPTIMIZERS",
@@ -75,6 +71,7 @@ __all__ = [
     "check_equation",
     "explain",
     "hint_text",
+    "outcome_label",
     "outcome_words",
     "parse_equation",
     "render_comparison",
@@ -89,7 +86,7 @@ def __getattr__(name: str) -> Any:
     home = _HOME_OF.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), _RENAMED.get(name, name))
+    value = getattr(importlib.import_module(home, __name__), name)
     globals()[name] = value  # later lookups skip this function
     return value
 

@@ -23,6 +23,7 @@ from . import (
     render_convergence,
     solve,
 )
+from .words import FALLBACK, languages
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -42,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print the run as JSON")
     parser.add_argument("--explain", type=int, metavar="K", help="explain iteration K")
-    parser.add_argument("--lang", choices=("en", "ja"), default="en", help="language of --explain")
+    parser.add_argument(
+        "--lang", choices=languages(), default=FALLBACK, help="language of --explain"
+    )
     parser.add_argument(
         "--plot", type=Path, metavar="PNG", help="also write the convergence figure"
     )

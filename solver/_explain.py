@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import torch
 
-from ._explain_text import TEXTS
 from ._numbers import article_number as fmt
 from ._numbers import typed_number
 from ._run import ADAM_BETAS, ADAM_EPS, MOMENTUM, Outcome, Run
 from .equation import parse_equation
+from .words import language, t
 
 # The optimizers' constants as the text prints them: 0.9, 0.1, 0.999, 0.001, 1e-8
 _CONSTANTS = {
@@ -22,6 +24,9 @@ _CONSTANTS = {
     "c2": typed_number(1 - ADAM_BETAS[1]),
     "eps": typed_number(ADAM_EPS),
 }
+
+
+Say = Callable[..., str]  # t with the language filled in: say(key, **params)
 
 
 class IterationOutOfRange(ValueError):
@@ -72,7 +77,7 @@ class Explanation:
         return "\n".join(parts)
 
 
-def _update_lines(run: Run, k: int, t: dict[str, str]) -> tuple[list[str], float]:
+def _update_lines(run: Run, k: int, say: Say) -> tuple[list[str], float]:
     # The update redone with torch's own ops in the run's dtype, so every digit shown is
     # the one optimizer.step() computed.
     dtype = getattr(torch, run.settings.precision)
@@ -86,18 +91,24 @@ def _update_lines(run: Run, k: int, t: dict[str, str]) -> tuple[list[str], float
     name = run.settings.optimizer
     if name == "sgd":
         new = x.add(g, alpha=-lr).item()
-        return [t["sgd"].format(x=fmt(it.x), lr=fmt(lr), g=fmt(it.grad), new=fmt(new))], new
+        return [say("explain.sgd", x=fmt(it.x), lr=fmt(lr), g=fmt(it.grad), new=fmt(new))], new
     if name == "momentum":
         if "momentum_buffer" in prev:
             buf = tensor(prev["momentum_buffer"]).mul(MOMENTUM).add(g)
-            first = t["momentum"].format(
-                prev=fmt(prev["momentum_buffer"]), g=fmt(it.grad), v=fmt(buf.item()), **_CONSTANTS
+            first = say(
+                "explain.momentum",
+                prev=fmt(prev["momentum_buffer"]),
+                g=fmt(it.grad),
+                v=fmt(buf.item()),
+                **_CONSTANTS,
             )
         else:
             buf = g.clone()
-            first = t["momentum_first"].format(g=fmt(it.grad))
+            first = say("explain.momentum_first", g=fmt(it.grad))
         new = x.add(buf, alpha=-lr).item()
-        step = t["momentum_step"].format(x=fmt(it.x), lr=fmt(lr), v=fmt(buf.item()), new=fmt(new))
+        step = say(
+            "explain.momentum_step", x=fmt(it.x), lr=fmt(lr), v=fmt(buf.item()), new=fmt(new)
+        )
         return [first, step], new
     beta1, beta2 = ADAM_BETAS
     step_no = k + 1
@@ -109,18 +120,24 @@ def _update_lines(run: Run, k: int, t: dict[str, str]) -> tuple[list[str], float
     new = x.addcdiv(m, denom, value=-lr / bias1).item()
     m_hat, v_hat = m.item() / bias1, v.item() / bias2
     lines = [
-        t["adam_m"].format(prev=fmt(m_prev), g=fmt(it.grad), m=fmt(m.item()), **_CONSTANTS),
-        t["adam_v"].format(prev=fmt(v_prev), g=fmt(it.grad), v=fmt(v.item()), **_CONSTANTS),
-        t["adam_hat"].format(t=step_no, m_hat=fmt(m_hat), v_hat=fmt(v_hat), **_CONSTANTS),
-        t["adam_step"].format(
-            x=fmt(it.x), lr=fmt(lr), m_hat=fmt(m_hat), v_hat=fmt(v_hat), new=fmt(new), **_CONSTANTS
+        say("explain.adam_m", prev=fmt(m_prev), g=fmt(it.grad), m=fmt(m.item()), **_CONSTANTS),
+        say("explain.adam_v", prev=fmt(v_prev), g=fmt(it.grad), v=fmt(v.item()), **_CONSTANTS),
+        say("explain.adam_hat", t=step_no, m_hat=fmt(m_hat), v_hat=fmt(v_hat), **_CONSTANTS),
+        say(
+            "explain.adam_step",
+            x=fmt(it.x),
+            lr=fmt(lr),
+            m_hat=fmt(m_hat),
+            v_hat=fmt(v_hat),
+            new=fmt(new),
+            **_CONSTANTS,
         ),
     ]
     return lines, new
 
 
-def _optimizer_name(run: Run, t: dict[str, str]) -> str:
-    return t["opt_" + run.settings.optimizer].format(**_CONSTANTS)
+def _optimizer_name(run: Run, say: Say) -> str:
+    return say(f"explain.opt_{run.settings.optimizer}", **_CONSTANTS)
 
 
 def _stepped(run: Run, k: int) -> bool:
@@ -129,12 +146,13 @@ def _stepped(run: Run, k: int) -> bool:
 
 
 def explain(run: Run, k: int, lang: str = "en") -> Explanation:
-    """Explain iteration k of `run` in English ("en") or Japanese ("ja")."""
+    """Explain iteration k of `run` in `lang` (a catalogue language; English if unknown)."""
     last = len(run.iterations) - 1
     # An index, not any number: True is not iteration 1, and 2.5 is no iteration at all.
     if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= last:
         raise IterationOutOfRange(k, last)
-    t = TEXTS["ja" if lang == "ja" else "en"]
+    lang = language(lang).code
+    say = partial(t, lang)
     eq = parse_equation(run.settings.equation)
     it = run.iterations[k]
     dtype = getattr(torch, run.settings.precision)
@@ -146,42 +164,46 @@ def explain(run: Run, k: int, lang: str = "en") -> Explanation:
 
     sections = [
         Section(
-            t["h_value"],
+            say("explain.h_value"),
             (
-                t["x"].format(k=k, x=fmt(it.x)),
-                t["y"].format(k=k, f=eq.f_text, x=fmt(it.x), y=fmt(it.y)),
+                say("explain.x", k=k, x=fmt(it.x)),
+                say("explain.y", k=k, f=eq.f_text, x=fmt(it.x), y=fmt(it.y)),
             ),
         ),
         Section(
-            t["h_loss"],
+            say("explain.h_loss"),
             (
-                t["loss"].format(y=fmt(it.y), loss=fmt(it.loss)),
-                t["dl_dy"].format(y=fmt(it.y), d=fmt(dl_dy)),
+                say("explain.loss", y=fmt(it.y), loss=fmt(it.loss)),
+                say("explain.dl_dy", y=fmt(it.y), d=fmt(dl_dy)),
             ),
         ),
         Section(
-            t["h_chain"],
+            say("explain.h_chain"),
             (
-                t["dy_dx"].format(formula=eq.derivative_text, x=fmt(it.x), d=fmt(dy_dx)),
-                t["chain"].format(a=fmt(dl_dy), b=fmt(dy_dx), c=fmt(chain)),
-                (t["agrees"] if agrees else t["disagrees"]).format(g=fmt(it.grad)),
+                say("explain.dy_dx", formula=eq.derivative_text, x=fmt(it.x), d=fmt(dy_dx)),
+                say("explain.chain", a=fmt(dl_dy), b=fmt(dy_dx), c=fmt(chain)),
+                say("explain.agrees" if agrees else "explain.disagrees", g=fmt(it.grad)),
             ),
         ),
     ]
     x_next: float | None = None
     predicted: float | None = None
     if _stepped(run, k):
-        lines, predicted = _update_lines(run, k, t)
+        lines, predicted = _update_lines(run, k, say)
         x_next = run.next_x(k)
-        lines.append(t["next"].format(k1=k + 1, x=fmt(x_next)))
-        sections.append(Section(t["h_update"].format(opt=_optimizer_name(run, t)), tuple(lines)))
+        lines.append(say("explain.next", k1=k + 1, x=fmt(x_next)))
+        sections.append(
+            Section(say("explain.h_update", opt=_optimizer_name(run, say)), tuple(lines))
+        )
     else:
-        sections.append(Section(t["h_stopped"], (t["stopped_" + run.outcome.name.lower()],)))
-    title = t["title"].format(k=k, last=last, eq=eq.pretty)
+        sections.append(
+            Section(say("explain.h_stopped"), (say(f"explain.stopped_{run.outcome.name.lower()}"),))
+        )
+    title = say("explain.title", k=k, last=last, eq=eq.pretty)
     return Explanation(
         k,
         last,
-        "ja" if lang == "ja" else "en",
+        lang,
         title,
         tuple(sections),
         it.x,

@@ -19,8 +19,8 @@ from discord_standin import InteractionHandle, Message, StandIn, point_discord_a
 from PIL import Image
 
 from bot.config import load_config
-from bot.i18n import t
 from bot.runtime import run_discord
+from solver.words import languages, t
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = ("solve", "explain", "compare", "help")
@@ -105,7 +105,7 @@ async def wait_started(
     await standin.wait_commands(*COMMANDS)
 
 
-PICTURE_PENDING = {t(lang, "picture_pending") for lang in ("en", "ja")}
+PICTURE_PENDING = {t(lang, "solve.picture_pending") for lang in languages()}
 
 
 async def wait_answer(handle: InteractionHandle, timeout: float = 60) -> Message:

@@ -9,8 +9,9 @@ import time
 
 import torch
 
-from solver import EQUATION_MESSAGES, Equation, EquationError, parse_equation
+from solver import Equation, EquationError, parse_equation
 from solver.equation import parse_cached as _parse_cached
+from solver.words import language
 
 LIMIT_SECONDS = 0.05  # the bound per string, parse and use of the Equation included
 
@@ -45,5 +46,5 @@ def parse_and_use(text: str) -> tuple[Equation | EquationError, float]:
     assert result is not None
     if isinstance(result, EquationError):
         assert result.code != "internal", repr(result.__cause__)
-        assert result.code in EQUATION_MESSAGES and str(result)
+        assert f"equation.{result.code}" in language("en").messages and str(result)
     return result, best

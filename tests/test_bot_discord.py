@@ -21,8 +21,8 @@ from discord_standin import StandIn
 
 import bot.tutor.solve as solve_feature
 from bot import render_pool
-from bot.i18n import t
 from bot.render_pool import Renderer
+from solver.words import t
 
 FIRST_LINES = (
     "0: x=1.0000000, y=-1.0000000, dL/dx=-4.0000000",
@@ -153,6 +153,8 @@ async def test_japanese_locale_gets_japanese_replies(shared_bot: LiveBot, monkey
     message = await wait_answer(await standin.invoke_command("solve", {}, locale="ja"))
     text = embed_text(message)
     assert "勾配降下法" in text and "収束" in text and "1: x=1.0400000" in text
+    # The settings name each option as the Japanese client shows it.
+    assert "初期値 = 1 · 学習率 = 0.01 · ステップ数 = 100" in text
     assert drawn_in == ["ja"]  # the picture's words too (tests/test_plots.py reads them)
     refused = await (
         await standin.invoke_command("solve", {"equation": "y"}, locale="ja")
@@ -165,6 +167,12 @@ async def test_japanese_locale_gets_japanese_replies(shared_bot: LiveBot, monkey
     command = standin.command("solve")
     assert command["name_localizations"]["ja"] == "解く"
     assert command["description_localizations"]["ja"]
+    options = {option["name"]: option for option in command["options"]}
+    assert options["steps"]["name_localizations"]["ja"] == "ステップ数"
+    assert options["steps"]["description_localizations"]["ja"] == "反復回数（既定値 100）"
+    momentum = options["optimizer"]["choices"][1]
+    assert momentum["name_localizations"]["ja"] == "モーメンタム 0.9 の SGD"
+    assert "en-US" not in command["name_localizations"]
 
 
 @pytest.mark.bot_config(limits={"workers": 1, "queue": 1})
@@ -287,24 +295,24 @@ async def test_the_largest_run_id_discord_sends_is_an_unknown_run(standin: Stand
         handle = await standin.invoke_command("explain", {"iteration": 1, "run": 2**53})
         message = await handle.wait_final()
     assert message.ephemeral
-    assert embed_text(message).strip() == t("en", "unknown_run", run_id=2**53)
+    assert embed_text(message).strip() == t("en", "bot.unknown_run", run_id=2**53)
     standin.assert_no_violations()
 
 
 # A buggy or hostile client's option values: each of the wrong JSON type for its option.
 MISTYPED = [
-    ("solve", {"x0": "abc"}, "option_not_number", "x0"),
-    ("solve", {"x0": "1.5"}, "option_not_number", "x0"),
-    ("solve", {"lr": [0.1]}, "option_not_number", "lr"),
-    ("solve", {"lr": True}, "option_not_number", "lr"),
-    ("solve", {"steps": 2.5}, "option_not_integer", "steps"),
-    ("solve", {"steps": False}, "option_not_integer", "steps"),
-    ("solve", {"steps": "100"}, "option_not_integer", "steps"),
-    ("solve", {"equation": 5}, "option_not_text", "equation"),
-    ("solve", {"optimizer": None}, "option_not_text", "optimizer"),
-    ("explain", {"iteration": "1"}, "option_not_integer", "iteration"),
-    ("explain", {"iteration": 1, "run": 1.5}, "option_not_integer", "run"),
-    ("compare", {"lrs": 0.1}, "option_not_text", "lrs"),
+    ("solve", {"x0": "abc"}, "bot.option_not_number", "x0"),
+    ("solve", {"x0": "1.5"}, "bot.option_not_number", "x0"),
+    ("solve", {"lr": [0.1]}, "bot.option_not_number", "lr"),
+    ("solve", {"lr": True}, "bot.option_not_number", "lr"),
+    ("solve", {"steps": 2.5}, "bot.option_not_integer", "steps"),
+    ("solve", {"steps": False}, "bot.option_not_integer", "steps"),
+    ("solve", {"steps": "100"}, "bot.option_not_integer", "steps"),
+    ("solve", {"equation": 5}, "bot.option_not_text", "equation"),
+    ("solve", {"optimizer": None}, "bot.option_not_text", "optimizer"),
+    ("explain", {"iteration": "1"}, "bot.option_not_integer", "iteration"),
+    ("explain", {"iteration": 1, "run": 1.5}, "bot.option_not_integer", "run"),
+    ("compare", {"lrs": 0.1}, "bot.option_not_text", "lrs"),
 ]
 
 
@@ -322,7 +330,8 @@ async def test_option_values_of_the_wrong_type_get_the_usual_refusal(
             callback = await handle.wait_callback()
             message = await handle.wait_final()
             assert callback.type == 4 and message.ephemeral, (command, options)
-            assert embed_text(message).strip() == t(lang, key, option=option), (command, options)
+            named = t(lang, f"option.{option}.name")  # as the reader's client shows the option
+            assert embed_text(message).strip() == t(lang, key, option=named), (command, options)
         # And the bot goes on serving.
         ok = await wait_answer(await standin.invoke_command("solve", {"steps": 3}))
         assert "x=1.0782053" in embed_text(ok)

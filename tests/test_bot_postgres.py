@@ -10,7 +10,7 @@ from bot_harness import bot_in_process, button, embed_text, wait_answer, write_c
 from discord_standin import CallbackRecord, Message, StandIn
 from postgres_server import started_server
 
-from bot.i18n import t
+from solver.words import t
 
 
 async def click(standin: StandIn, message: Message, label: str) -> tuple[CallbackRecord, Message]:
@@ -56,11 +56,13 @@ async def test_postgres_down_is_a_polite_answer_and_the_bot_recovers(
             assert "run #1" in embed_text(first)
             server.stop()
             failed = await wait_answer(await standin.invoke_command("solve", {"steps": 5}))
-            assert failed.ephemeral and embed_text(failed).strip() == t("en", "storage_down")
+            assert failed.ephemeral and embed_text(failed).strip() == t("en", "bot.storage_down")
             japanese = await (
                 await standin.invoke_command("explain", {"iteration": 0}, locale="ja")
             ).wait_final()
-            assert japanese.ephemeral and embed_text(japanese).strip() == t("ja", "storage_down")
+            assert japanese.ephemeral and embed_text(japanese).strip() == t(
+                "ja", "bot.storage_down"
+            )
             server.start()
             again = await wait_answer(await standin.invoke_command("solve", {"steps": 5}))
             assert "run #2" in embed_text(again)  # the failed run was not stored

@@ -17,13 +17,13 @@ from bot.config import load_config
 from bot.console import plain, run_console
 from bot.console_input import OPTIONS, ConsoleInputError, parse_line
 from bot.discord_app.errors import error_text
-from bot.i18n import t
 from bot.text import user_text
 from bot.tutor.errors import UserError
 from bot.tutor.options import checked_equation
 from bot.tutor.tutor import Tutor
 from solver import Settings, render_convergence, solve
-from solver.plots.words import cjk_family
+from solver.plots.words import font_family
+from solver.words import t
 
 ARTICLE = (
     "0: x=1.0000000, y=-1.0000000, dL/dx=-4.0000000",
@@ -123,12 +123,12 @@ def test_lang_ja_answers_as_a_japanese_client_sees_it_pictures_included(tmp_path
     out, err = process.communicate("\n".join(session) + "\n", timeout=180)
     assert process.returncode == 0, err
     solved, refused, helped = (reply for _, reply in replies(out))
-    assert solved.startswith("x² − 2 の勾配降下法\n\n設定:\n")
+    assert solved.startswith("x² − 2 に対する勾配降下法\n\n設定:\n")
     for line in ARTICLE:  # the same numbers, in Japanese words
         assert line + "\n" in solved
-    assert "最も近い解: 1.414213562" in solved and "結果の判定:\n収束" in solved
+    assert "最も近い解: 1.414213562" in solved and "判定:\n収束" in solved
     assert refused.strip() == (
-        "その式は読み取れません：1 文字目の「y」は知らない名前です。変数には x を使ってください"
+        "その式は読み取れません：1 文字目の「y」は使えない名前です。変数には x を使ってください"
     )
     assert helped.startswith("gd-tutor：勾配降下法を一歩ずつ")
 
@@ -138,7 +138,7 @@ def test_lang_ja_answers_as_a_japanese_client_sees_it_pictures_included(tmp_path
     assert picture == render_convergence(run, "ja")
     # Where a Japanese font is installed (CI installs fonts-ipafont-gothic), that differs
     # from the English picture; without one the words stay English and the console says so.
-    if cjk_family() is not None:
+    if font_family("ja") is not None:
         assert picture != render_convergence(run, "en")
     else:
         assert "install fonts-ipafont-gothic" in err
@@ -214,7 +214,7 @@ def test_a_failing_command_is_answered_and_the_session_goes_on(tmp_path, monkeyp
     monkeypatch.setattr(Tutor, "help", broken)
     out = run_in_process(tmp_path, "/help\n/explain iteration:0\n/bogus\n/quit\n/help\n")
     assert [(c, r.strip()) for c, r in replies(out)] == [
-        ("/help", t("en", "internal_error")),  # a bug: trying again would not help
+        ("/help", t("en", "bot.internal_error")),  # a bug: trying again would not help
         ("/explain iteration:0", "You have no runs in this channel yet. Start one with /solve."),
         ("/bogus", "commands: /solve, /explain, /compare, /help (e.g. /solve x0:1 lr:0.01), /quit"),
         ("/quit", ""),  # and nothing after it is read
@@ -298,8 +298,8 @@ def test_a_run_id_past_sqlites_int64_in_the_console_is_no_such_run(tmp_path, lan
     text = "/explain iteration:1 run:99999999999999999999999\n/help\n"
     assert run_console(config, io.StringIO(text), out, lang) == 0
     (_, unknown), (_, helped) = replies(out.getvalue())
-    assert unknown.strip() == t(lang, "unknown_run", run_id=99999999999999999999999)
-    assert helped.strip().startswith(t(lang, "help_title"))
+    assert unknown.strip() == t(lang, "bot.unknown_run", run_id=99999999999999999999999)
+    assert helped.strip().startswith(t(lang, "help.title"))
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -312,7 +312,7 @@ def test_a_file_where_the_images_folder_goes_is_answered_and_the_session_goes_on
     assert run_console(config, io.StringIO("/solve steps:3\n/help\n"), out, lang) == 0
     (_, solved), (_, helped) = replies(out.getvalue())
     assert "x=1.0782053" in solved  # the run itself is answered
-    not_saved = t(lang, "image_not_saved", path=images / "run-1.png", reason="")
+    not_saved = t(lang, "console.image_not_saved", path=images / "run-1.png", reason="")
     assert not_saved.split("run-1.png")[0] in solved and "[saved" not in solved
-    assert helped.strip().startswith(t(lang, "help_title"))
+    assert helped.strip().startswith(t(lang, "help.title"))
     assert images.read_text() == "not a folder"

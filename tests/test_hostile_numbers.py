@@ -24,7 +24,6 @@ from discord_standin.validation import message_errors
 
 from bot.config import Config, LimitsConfig, SolverConfig, StorageConfig
 from bot.discord_app.to_discord import to_embed
-from bot.i18n import t
 from bot.runtime import build_tutor, close_tutor
 from bot.storage.sqlite import SqliteRunStore
 from bot.text import for_discord
@@ -205,7 +204,7 @@ CALLER = Caller(user_id=7, channel_id=8)
 
 def refusal(error: UserError) -> str:
     """The refusal as Discord shows it: the user's own text escaped."""
-    return for_discord(t("en", error.key, **error.params))
+    return for_discord(error.text("en"))
 
 
 @pytest.mark.parametrize(
@@ -374,11 +373,11 @@ def test_the_stand_in_refuses_numbers_discord_would_not_send() -> None:
 def test_a_float32_overflow_is_refused_in_japanese_too(tutor: Any) -> None:
     """admit_solve with lr 1e39 and x0 1e39 for a Japanese client.
 
-    Holds: the refusal names the setting and float32 in Japanese.
+    Holds: the refusal names the setting as the Japanese client shows it, and float32.
     """
     japanese = Caller(user_id=9, channel_id=8, locale="ja")
-    for options, word in (({"lr": 1e39}, "学習率"), ({"x0": 1e39}, "x0")):
+    for options, word in (({"lr": 1e39}, "学習率"), ({"x0": 1e39}, "初期値")):
         with pytest.raises(UserError) as info:
             tutor.admit_solve(japanese, **options)
-        text = t("ja", info.value.key, **info.value.params)
+        text = info.value.text("ja")
         assert text.startswith("その設定は使えません：") and word in text and "float32" in text

@@ -255,12 +255,12 @@ def test_comparison_labels_each_learning_rate_and_marks_divergence() -> None:
 
 def test_japanese_words_or_english_when_no_font(monkeypatch: pytest.MonkeyPatch) -> None:
     run = square_run()
-    if words.cjk_family() is not None:
+    if words.font_family("ja") is not None:
         fig = convergence_figure(run, "ja")
         assert fig.axes[0].get_title(loc="left") == "(a) 反復ごとの x"
         assert fig.texts[1].get_text().endswith("→  収束")
         decode(render_convergence(run, "ja"))
-    monkeypatch.setattr(words, "cjk_family", lambda: None)
+    monkeypatch.setattr(words, "font_family", lambda lang: None)
     fig = convergence_figure(run, "ja")
     assert fig.axes[0].get_title(loc="left") == "(a) x per iteration"
     assert fig.texts[1].get_text().endswith("→  converged")

@@ -135,7 +135,7 @@ async def test_joining_still_spends_the_cooldown(tmp_path: Path) -> None:
         await tutor.run_solve(tutor.admit_solve(user(2)))  # a cache hit
         with pytest.raises(UserError) as info:
             tutor.admit_solve(user(2))
-        assert info.value.key == "cooldown"
+        assert info.value.key == "bot.cooldown"
     finally:
         close_tutor(tutor)
 
@@ -157,7 +157,7 @@ async def test_a_failed_computation_is_not_kept(
         tutor.run_solve(first), tutor.run_solve(second), return_exceptions=True
     )
     # Not transient (retrying the same bug fails again): no "try again" in the answer.
-    assert all(isinstance(o, UserError) and o.key == "run_failed" for o in outcomes)
+    assert all(isinstance(o, UserError) and o.key == "bot.run_failed" for o in outcomes)
     reply = await tutor.run_solve(tutor.admit_solve(user(3)))
     assert len(calls) == 2 and reply.image is not None
 

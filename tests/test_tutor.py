@@ -13,12 +13,12 @@ import pytest
 
 import bot.tutor.solve as solve_feature
 from bot.config import Config, LimitsConfig, StorageConfig
-from bot.i18n import t
 from bot.runtime import build_tutor, close_tutor
 from bot.tutor.caller import Caller
 from bot.tutor.errors import UserError
 from bot.tutor.tutor import Tutor
 from solver import Outcome, Run, Settings, solve
+from solver.words import t
 
 GOLDEN = Path(__file__).parent / "golden" / "expected_output.txt"
 ALICE = Caller(user_id=1, channel_id=10)
@@ -82,17 +82,17 @@ async def test_explain_finds_the_latest_run_in_the_channel(tutor: Tutor) -> None
     assert "run #1" in text and "x_1 = 1.0800000" in text
     with pytest.raises(UserError) as info:
         await tutor.explain(BOB, 1)
-    assert info.value.key == "no_runs"
+    assert info.value.key == "bot.no_runs"
 
 
 async def test_explain_names_unknown_runs_and_iterations_out_of_range(tutor: Tutor) -> None:
     reply = await tutor.run_solve(tutor.admit_solve(ALICE, steps=5))
     with pytest.raises(UserError) as info:
         await tutor.explain(ALICE, 0, 99)
-    assert (info.value.key, info.value.params) == ("unknown_run", {"run_id": 99})
+    assert (info.value.key, info.value.params) == ("bot.unknown_run", {"run_id": 99})
     with pytest.raises(UserError) as info:
         await tutor.explain(ALICE, 5, reply.run_id)
-    assert (info.value.key, info.value.params) == ("iteration_range", {"k": 5, "last": 4})
+    assert (info.value.key, info.value.params) == ("bot.iteration_range", {"k": 5, "last": 4})
 
 
 async def test_step_buttons_walk_a_run_and_stop_at_its_ends(tutor: Tutor) -> None:
@@ -134,7 +134,7 @@ async def test_csv_has_every_iteration_at_full_precision(tutor: Tutor) -> None:
     ]
     with pytest.raises(UserError) as info:
         await tutor.export_csv(BOB, run_id + 1)
-    assert info.value.key == "unknown_run"
+    assert info.value.key == "bot.unknown_run"
 
 
 async def test_a_full_pool_answers_busy_and_spends_no_cooldown(tmp_path: Path) -> None:
@@ -144,16 +144,16 @@ async def test_a_full_pool_answers_busy_and_spends_no_cooldown(tmp_path: Path) -
         held = [tutor.admit_solve(Caller(user_id=n, channel_id=1), lr=n / 100) for n in (3, 4)]
         with pytest.raises(UserError) as info:
             tutor.admit_solve(ALICE)
-        assert info.value.key == "busy"
+        assert info.value.key == "bot.busy"
         held[0].release()
         job = tutor.admit_solve(ALICE)  # its cooldown was not spent on the busy answer
         with pytest.raises(UserError) as info:
             tutor.admit_compare(Caller(user_id=1, channel_id=1), lrs="0.1 0.2")
-        assert info.value.key == "busy"
+        assert info.value.key == "bot.busy"
         job.release()
         with pytest.raises(UserError) as info:
             tutor.admit_solve(ALICE)
-        assert info.value.key == "cooldown" and info.value.params["seconds"] > 59
+        assert info.value.key == "bot.cooldown" and info.value.params["seconds"] > 59
         assert tutor.pool.pending == 1  # only held[1]'s slot
         held[1].release()
         assert tutor.pool.pending == 0
@@ -170,7 +170,7 @@ async def test_a_fault_that_retrying_cannot_fix_is_answered_without_try_again(
     monkeypatch.setattr(solve_feature, "solve", broken)
     with pytest.raises(UserError) as info:
         await tutor.run_solve(tutor.admit_solve(ALICE))
-    assert info.value.key == "run_failed"
+    assert info.value.key == "bot.run_failed"
     for lang in ("en", "ja"):
         text = t(lang, info.value.key)
         assert "try again" not in text and "お試しください" not in text, text
@@ -196,7 +196,7 @@ async def test_a_dead_process_or_locked_storage_is_answered_with_try_again(
     )
     with pytest.raises(UserError) as info:
         await tutor.run_solve(tutor.admit_solve(ALICE))
-    assert info.value.key == "worker_failed"
+    assert info.value.key == "bot.worker_failed"
     assert "please try again" in t("en", info.value.key)
     assert "もう一度お試しください" in t("ja", info.value.key)
     assert tutor.pool.pending == 0
@@ -206,7 +206,7 @@ async def test_a_run_id_past_sqlites_int64_is_simply_unknown(tutor: Tutor) -> No
     for run_id in (2**63, 99999999999999999999999, -(2**70), 0):
         with pytest.raises(UserError) as info:
             await tutor.explain(ALICE, 1, run_id)
-        assert (info.value.key, info.value.params) == ("unknown_run", {"run_id": run_id})
+        assert (info.value.key, info.value.params) == ("bot.unknown_run", {"run_id": run_id})
 
 
 async def test_explaining_a_run_with_no_iterations_says_it_has_none(tutor: Tutor) -> None:
@@ -214,7 +214,7 @@ async def test_explaining_a_run_with_no_iterations_says_it_has_none(tutor: Tutor
     run_id = tutor.store.save(empty, user_id=1, guild_id=None, channel_id=10, locale="en-US")
     with pytest.raises(UserError) as info:
         await tutor.explain(ALICE, 0, run_id)
-    assert (info.value.key, info.value.params) == ("no_iterations", {"run_id": run_id})
+    assert (info.value.key, info.value.params) == ("bot.no_iterations", {"run_id": run_id})
     text = t("en", info.value.key, **info.value.params)
     assert text == f"Run #{run_id} has no iterations to explain (it stopped before its first step)."
     assert "−1" not in t("ja", info.value.key, **info.value.params)
@@ -263,5 +263,5 @@ async def test_an_equation_only_the_symbolic_form_refuses_is_answered_from_the_w
     job = tutor.admit_solve(ALICE, equation="x/sin(pi)")  # passes the cheap check
     with pytest.raises(UserError) as info:
         await tutor.run_solve(job)
-    assert info.value.key == "bad_equation" and "no value" in str(info.value.params["detail"])
+    assert info.value.key == "bot.bad_equation" and "no value" in str(info.value.params["detail"])
     assert tutor.pool.pending == 0 and tutor.store.count() == 0

@@ -31,13 +31,13 @@ def tutor(tmp_path):
 @pytest.mark.parametrize(
     ("options", "key", "text"),
     [
-        ({"steps": 501}, "steps_too_many", None),
-        ({"steps": 0}, "steps_too_many", None),
-        ({"x0": math.nan}, "bad_setting", "x0 must be a finite number."),
-        ({"lr": 0.0}, "bad_setting", "lr must be a positive number."),
-        ({"optimizer": "rmsprop"}, "bad_setting", "choose an optimizer"),
-        ({"precision": "float16"}, "bad_setting", "choose an optimizer"),
-        ({"equation": "y + 1"}, "bad_equation", "unknown name"),
+        ({"steps": 501}, "bot.steps_too_many", None),
+        ({"steps": 0}, "bot.steps_too_many", None),
+        ({"x0": math.nan}, "bot.bad_setting", "x0 must be a finite number."),
+        ({"lr": 0.0}, "bot.bad_setting", "lr must be a positive number."),
+        ({"optimizer": "rmsprop"}, "bot.bad_setting", "choose an optimizer"),
+        ({"precision": "float16"}, "bot.bad_setting", "choose an optimizer"),
+        ({"equation": "y + 1"}, "bot.bad_equation", "unknown name"),
     ],
 )
 def test_a_refused_solve_reserves_nothing_and_an_admitted_one_holds_a_slot(
@@ -63,7 +63,7 @@ def test_a_config_above_the_solvers_bound_is_held_to_the_solvers(tmp_path):
     try:
         with pytest.raises(UserError) as info:
             tutor.admit_solve(Caller(1, 1), steps=MAX_STEPS + 1)
-        assert (info.value.key, info.value.params) == ("steps_too_many", {"max": MAX_STEPS})
+        assert (info.value.key, info.value.params) == ("bot.steps_too_many", {"max": MAX_STEPS})
         assert tutor.pool.pending == 0
     finally:
         tutor.pool.shutdown()
@@ -73,5 +73,5 @@ def test_a_config_above_the_solvers_bound_is_held_to_the_solvers(tmp_path):
 def test_compare_refuses_an_infinite_x0_in_japanese(tutor):
     with pytest.raises(UserError) as info:
         tutor.admit_compare(Caller(1, 1, locale="ja"), lrs="0.1 0.2", x0=math.inf)
-    assert info.value.params["detail"] == "x0 は有限の数にしてください。"
+    assert info.value.params["detail"] == "初期値は有限の数にしてください。"
     assert tutor.pool.pending == 0

@@ -9,7 +9,7 @@ import discord
 
 from ..config import Config
 from ..heartbeat import beat
-from ..translator import JapaneseTranslator
+from ..translator import CatalogueTranslator
 from ..tutor.tutor import Tutor
 from .buttons import bind_tutor
 from .commands import build_commands
@@ -36,7 +36,7 @@ class TutorClient(discord.Client):
 
     async def setup_hook(self) -> None:
         """Translations, then sync only where the config asks (never on every start by default)."""
-        await self.tree.set_translator(JapaneseTranslator())
+        await self.tree.set_translator(CatalogueTranslator())
         self.add_dynamic_items(bind_tutor(self.tutor))
         guild_id = self.config.discord.dev_guild_id
         if guild_id:

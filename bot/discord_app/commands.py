@@ -2,8 +2,11 @@
 
 import discord
 from discord import app_commands
-from discord.app_commands import Choice, locale_str
+from discord.app_commands import Choice
 
+from solver import outcome_label
+
+from ..translator import catalogue_text as text
 from ..tutor.caller import Caller
 from ..tutor.solve import SolveJob
 from ..tutor.staged import Staged
@@ -13,18 +16,18 @@ from .to_discord import edit_kwargs, send_kwargs
 
 DEFAULT_EQUATION = "x**2 - 2"
 OPTIMIZER_CHOICES = [
-    Choice(name=locale_str("SGD"), value="sgd"),
-    Choice(name=locale_str("SGD with momentum 0.9"), value="momentum"),
-    Choice(name=locale_str("Adam"), value="adam"),
+    Choice(name=text("choice.optimizer.sgd"), value="sgd"),
+    Choice(name=text("choice.optimizer.momentum"), value="momentum"),
+    Choice(name=text("choice.optimizer.adam"), value="adam"),
 ]
 SHARED_OPTIONS = {
-    "x0": locale_str("Starting x (default 1)"),
-    "steps": locale_str("Number of iterations (default 100)"),
-    "equation": locale_str("The equation, e.g. x^2 = 2 (default x**2 - 2)"),
+    "x0": text("option.x0.description"),
+    "steps": text("option.steps.description"),
+    "equation": text("option.equation.description"),
 }
 PRECISION_CHOICES = [
-    Choice(name=locale_str("float32 (single, as in the article)"), value="float32"),
-    Choice(name=locale_str("float64 (double)"), value="float64"),
+    Choice(name=text("choice.precision.float32"), value="float32"),
+    Choice(name=text("choice.precision.float64"), value="float64"),
 ]
 
 
@@ -61,14 +64,12 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
     """/solve, /explain, /compare and /help bound to `tutor`."""
     max_steps = tutor.config.solver.max_steps  # the config loader keeps it within the solver's
 
-    @app_commands.command(
-        name="solve", description=locale_str("Run gradient descent on f(x) = 0 with PyTorch")
-    )
+    @app_commands.command(name="solve", description=text("command.solve.description"))
     @app_commands.describe(
         **SHARED_OPTIONS,
-        lr=locale_str("Learning rate, greater than 0 (default 0.01)"),
-        optimizer=locale_str("sgd, momentum (0.9) or adam (default sgd)"),
-        precision=locale_str("float32 like the article, or float64"),
+        lr=text("option.lr.description"),
+        optimizer=text("option.optimizer.description"),
+        precision=text("option.precision.description"),
     )
     @app_commands.choices(optimizer=OPTIMIZER_CHOICES, precision=PRECISION_CHOICES)
     async def solve(
@@ -91,12 +92,9 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
         )
         await answer_solve(interaction, tutor, job)
 
-    @app_commands.command(
-        name="explain", description=locale_str("Walk through one iteration with its numbers")
-    )
+    @app_commands.command(name="explain", description=text("command.explain.description"))
     @app_commands.describe(
-        iteration=locale_str("Which iteration, from 0"),
-        run=locale_str("Which run (default: your latest in this channel)"),
+        iteration=text("option.iteration.description"), run=text("option.run.description")
     )
     async def explain(
         interaction: discord.Interaction,
@@ -108,20 +106,18 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
 
     @explain.autocomplete("run")
     async def run_autocomplete(interaction: discord.Interaction, current: str) -> list[Choice[int]]:
-        summaries = await tutor.recent(caller_of(interaction))
+        caller = caller_of(interaction)
+        summaries = await tutor.recent(caller)
         choices = []
         for s in summaries:
-            label = f"#{s.id} · {s.equation} · x0={s.x0:g} · lr={s.lr:g} · {s.outcome.value}"
+            outcome = outcome_label(s.outcome, caller.lang)
+            label = f"#{s.id} · {s.equation} · x0={s.x0:g} · lr={s.lr:g} · {outcome}"
             if current.strip() in label:
                 choices.append(Choice(name=label[:100], value=s.id))
         return choices[:25]
 
-    @app_commands.command(
-        name="compare", description=locale_str("Compare several learning rates side by side")
-    )
-    @app_commands.describe(
-        **SHARED_OPTIONS, lrs=locale_str("2 to 8 learning rates, e.g. 0.001 0.01 0.05 0.2")
-    )
+    @app_commands.command(name="compare", description=text("command.compare.description"))
+    @app_commands.describe(**SHARED_OPTIONS, lrs=text("option.lrs.description"))
     async def compare(
         interaction: discord.Interaction,
         lrs: app_commands.Range[str, 1, 200],
@@ -139,9 +135,7 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
             job.release()  # the slot goes back at once if the job never reached the pool
         await answer_in_stages(interaction, staged)
 
-    @app_commands.command(
-        name="help", description=locale_str("What gradient descent does here, and the commands")
-    )
+    @app_commands.command(name="help", description=text("command.help.description"))
     async def help_command(interaction: discord.Interaction) -> None:
         reply = tutor.help(caller_of(interaction).lang)
         await interaction.response.send_message(**send_kwargs(reply))

@@ -9,37 +9,41 @@ import discord
 from discord import app_commands
 from discord.enums import AppCommandOptionType
 
-from ..i18n import language, t
+from solver.words import language_of, t
+
 from ..text import for_discord, user_text
 from ..tutor.errors import UserError, failure_key
 
 log = logging.getLogger(__name__)
 # The JSON type Discord's client sends for each option type, and the word for it.
 OPTION_KINDS: dict[AppCommandOptionType, tuple[tuple[type, ...], str]] = {
-    AppCommandOptionType.string: ((str,), "option_not_text"),
-    AppCommandOptionType.integer: ((int,), "option_not_integer"),
-    AppCommandOptionType.number: ((int, float), "option_not_number"),
-    AppCommandOptionType.boolean: ((bool,), "option_not_boolean"),
+    AppCommandOptionType.string: ((str,), "bot.option_not_text"),
+    AppCommandOptionType.integer: ((int,), "bot.option_not_integer"),
+    AppCommandOptionType.number: ((int, float), "bot.option_not_number"),
+    AppCommandOptionType.boolean: ((bool,), "bot.option_not_boolean"),
 }
 
 
 def error_text(error: BaseException, locale: str) -> str:
     """What to tell the user about `error`, escaped for Discord; unknown errors are logged."""
-    lang = language(locale)
+    lang = language_of(locale)
     cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
     if isinstance(cause, UserError):
-        return for_discord(t(lang, cause.key, **cause.params))
+        return for_discord(cause.text(lang))
     if isinstance(cause, app_commands.TransformerError | app_commands.CommandSignatureMismatch):
-        return for_discord(t(lang, "bad_setting", detail=user_text(str(cause)[:300])))
+        return for_discord(t(lang, "bot.bad_setting", detail=user_text(str(cause)[:300])))
     log.error("command failed", exc_info=cause)
     return t(lang, failure_key(cause, computing=False))
 
 
-def mistyped_option(command: app_commands.Command[Any, ..., Any], data: Any) -> UserError | None:
+def mistyped_option(
+    command: app_commands.Command[Any, ..., Any], data: Any, lang: str
+) -> UserError | None:
     """A refusal for the first option whose value is not of its declared type, else None.
 
     Discord's client never sends one; a buggy or hostile client can, and discord.py would
-    fail on it before the command (and its error handler) is reached.
+    fail on it before the command (and its error handler) is reached. The option is named
+    as the reader's client shows it.
     """
     declared = {p.display_name: p.type for p in command.parameters}
     for option in data.get("options") or []:
@@ -51,8 +55,15 @@ def mistyped_option(command: app_commands.Command[Any, ..., Any], data: Any) -> 
         types, key = OPTION_KINDS[kind]
         value = option.get("value")
         if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
-            return UserError(key, option=user_text(str(option["name"])))
+            return UserError(key, option=_option_name(str(option["name"]), lang))
     return None
+
+
+def _option_name(name: str, lang: str) -> str:
+    try:
+        return t(lang, f"option.{name}.name")
+    except KeyError:  # an option the catalogue does not name: shown as sent
+        return user_text(name)
 
 
 async def answer_error(interaction: discord.Interaction, text: str) -> None:
@@ -83,10 +94,11 @@ class TutorCommandTree(app_commands.CommandTree):
         command = self.get_command(name, guild=guild) or self.get_command(name)
         if not isinstance(command, app_commands.Command):
             return True
-        refusal = mistyped_option(command, data)
+        locale = str(interaction.locale)
+        refusal = mistyped_option(command, data, language_of(locale))
         if refusal is None:
             return True
-        await answer_error(interaction, error_text(refusal, str(interaction.locale)))
+        await answer_error(interaction, error_text(refusal, locale))
         return False
 
     async def on_error(

@@ -12,8 +12,7 @@ from typing import TypeVar
 import discord
 
 from solver import Progress
-
-from ..i18n import t
+from solver.words import t
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -24,7 +23,7 @@ def progress_text(progress: Progress, lang: str) -> str:
     """ "Iteration k / n · x = … · loss = …" from a worker's Progress."""
     x = f"{progress.x:.7f}" if math.isfinite(progress.x) else str(progress.x)
     loss = f"{progress.loss:.3e}" if math.isfinite(progress.loss) else str(progress.loss)
-    return t(lang, "progress", k=progress.k + 1, n=progress.steps, x=x, loss=loss)
+    return t(lang, "solve.progress", k=progress.k + 1, n=progress.steps, x=x, loss=loss)
 
 
 async def show_progress_while(

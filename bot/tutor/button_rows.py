@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..i18n import t
+from solver.words import t
+
 from ..reply import Button
 from .custom_ids import ButtonId
 
@@ -11,10 +12,12 @@ def solve_buttons(run_id: int, lang: str) -> list[list[Button]]:
     """Explain step, All iterations, lr ×½ and lr ×2 under a /solve reply."""
     return [
         [
-            Button(t(lang, "btn_explain"), ButtonId("explain", run_id).encode(), style="primary"),
-            Button(t(lang, "btn_csv"), ButtonId("csv", run_id).encode()),
-            Button(t(lang, "btn_half"), ButtonId("half", run_id).encode()),
-            Button(t(lang, "btn_double"), ButtonId("double", run_id).encode()),
+            Button(
+                t(lang, "button.explain"), ButtonId("explain", run_id).encode(), style="primary"
+            ),
+            Button(t(lang, "button.csv"), ButtonId("csv", run_id).encode()),
+            Button(t(lang, "button.half"), ButtonId("half", run_id).encode()),
+            Button(t(lang, "button.double"), ButtonId("double", run_id).encode()),
         ]
     ]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from solver.words import language_of
+
 
 @dataclass(frozen=True)
 class Caller:
@@ -16,7 +18,5 @@ class Caller:
 
     @property
     def lang(self) -> str:
-        """'ja' or 'en'."""
-        from ..i18n import language
-
-        return language(self.locale)
+        """The catalogue language of the locale: 'ja', or 'en' for every locale without one."""
+        return language_of(self.locale)

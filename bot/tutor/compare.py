@@ -47,16 +47,16 @@ def parse_lrs(text: str) -> tuple[float, ...]:
     """2 to 8 positive learning rates separated by spaces or commas; UserError otherwise."""
     words = text.replace(",", " ").split()
     if not 2 <= len(words) <= MAX_COMPARE:
-        raise UserError("lrs_count")
+        raise UserError("bot.lrs_count")
     lrs = []
     for word in words:
         shown = user_text(repr(word[:40]))
         try:
             value = float(word[:40])
         except ValueError:
-            raise UserError("lrs_bad", value=shown) from None
+            raise UserError("bot.lrs_bad", value=shown) from None
         if not (math.isfinite(value) and value > 0):
-            raise UserError("lrs_bad", value=shown)
+            raise UserError("bot.lrs_bad", value=shown)
         lrs.append(value)
     return tuple(lrs)
 

@@ -54,9 +54,9 @@ class TutorContext:
         try:
             return self.pool.reserve(caller.user_id)
         except Busy:
-            raise UserError("busy") from None
+            raise UserError("bot.busy") from None
         except CoolingDown as wait:
-            raise UserError("cooldown", seconds=wait.seconds) from None
+            raise UserError("bot.cooldown", seconds=wait.seconds) from None
 
     def background(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
         """Run `work` on the event loop, referenced until it ends (answers carry its results)."""
@@ -69,14 +69,14 @@ class TutorContext:
         """Spend the caller's cooldown without a slot (they join a run computed anyway)."""
         wait = self.pool.cooldown.check(caller.user_id)
         if wait > 0:
-            raise UserError("cooldown", seconds=wait)
+            raise UserError("bot.cooldown", seconds=wait)
 
     def reserve_unpaced(self) -> Reservation:
         """A slot for work someone already paid the cooldown for; UserError when busy."""
         try:
             return self.pool.reserve(None)
         except Busy:
-            raise UserError("busy") from None
+            raise UserError("bot.busy") from None
 
     async def compute(
         self, reservation: Reservation, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
@@ -85,12 +85,12 @@ class TutorContext:
         try:
             return await reservation.run(fn, *args, **kwargs)
         except Busy:
-            raise UserError("busy") from None
+            raise UserError("bot.busy") from None
         except UserError:  # a refusal raised in the worker (an equation with no value)
             raise
         except StorageUnavailable:
             log.warning("the run store is unreachable", exc_info=True)
-            raise UserError("storage_down") from None
+            raise UserError("bot.storage_down") from None
         except Exception as error:
             log.exception("a worker failed")
             raise UserError(failure_key(error, computing=True)) from None
@@ -104,7 +104,7 @@ class TutorContext:
             return await asyncio.get_running_loop().run_in_executor(self._light, call)
         except StorageUnavailable:
             log.warning("the run store is unreachable", exc_info=True)
-            raise UserError("storage_down") from None
+            raise UserError("bot.storage_down") from None
 
     async def save_off_loop(self, caller: Caller, run: Run) -> int:
         """Save the caller's run off the event loop; a failed save is answered like a failed run

@@ -5,14 +5,20 @@ from __future__ import annotations
 import sqlite3
 from concurrent.futures import BrokenExecutor
 
+from solver.words import t
+
 
 class UserError(Exception):
-    """A message key of bot.i18n and its parameters; the edge answers it ephemerally."""
+    """A catalogue key (bot.busy, ...) and its parameters; the edge answers it ephemerally."""
 
     def __init__(self, key: str, **params: object) -> None:
         super().__init__(key)
         self.key = key
         self.params = params
+
+    def text(self, lang: str) -> str:
+        """The refusal in `lang`."""
+        return t(lang, self.key, **self.params)
 
 
 def is_transient(error: BaseException) -> bool:
@@ -37,7 +43,7 @@ def is_transient(error: BaseException) -> bool:
 
 
 def failure_key(error: BaseException, *, computing: bool) -> str:
-    """The i18n key for an unexpected failure: "try again" only when that can help."""
+    """The catalogue key for an unexpected failure: "try again" only when that can help."""
     if computing:
-        return "worker_failed" if is_transient(error) else "run_failed"
-    return "internal_error_transient" if is_transient(error) else "internal_error"
+        return "bot.worker_failed" if is_transient(error) else "bot.run_failed"
+    return "bot.internal_error_transient" if is_transient(error) else "bot.internal_error"

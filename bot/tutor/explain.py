@@ -19,13 +19,13 @@ async def find_run(ctx: TutorContext, caller: Caller, run_id: int | None) -> Sto
     if run_id is None:
         stored = await ctx.light(ctx.store.latest, caller.user_id, caller.channel_id)
         if stored is None:
-            raise UserError("no_runs")
+            raise UserError("bot.no_runs")
         return stored
     if not 1 <= run_id <= MAX_RUN_ID:  # no row can have it; SQLite could not even look
-        raise UserError("unknown_run", run_id=run_id)
+        raise UserError("bot.unknown_run", run_id=run_id)
     stored = await ctx.light(ctx.store.get, run_id)
     if stored is None:
-        raise UserError("unknown_run", run_id=run_id)
+        raise UserError("bot.unknown_run", run_id=run_id)
     return stored
 
 
@@ -38,8 +38,8 @@ async def explanation(
         explained = await ctx.light(explain, stored.run, iteration, caller.lang)
     except IterationOutOfRange as error:
         if error.last < 0:
-            raise UserError("no_iterations", run_id=stored.id) from None
-        raise UserError("iteration_range", k=iteration, last=error.last) from None
+            raise UserError("bot.no_iterations", run_id=stored.id) from None
+        raise UserError("bot.iteration_range", k=iteration, last=error.last) from None
     return explained, stored.id
 
 

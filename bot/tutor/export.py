@@ -6,8 +6,8 @@ import csv
 import io
 
 from solver import Run
+from solver.words import t
 
-from ..i18n import t
 from ..reply import Attachment, Reply
 from .caller import Caller
 from .context import TutorContext
@@ -32,7 +32,7 @@ def iterations_csv(run: Run) -> bytes:
 def csv_reply(run: Run, run_id: int, lang: str) -> Reply:
     """The CSV of a run, sent only to the one who asked."""
     return Reply(
-        description=t(lang, "csv_ready", run_id=run_id, n=len(run.iterations)),
+        description=t(lang, "button.csv_ready", run_id=run_id, n=len(run.iterations)),
         files=[Attachment(f"run-{run_id}-iterations.csv", iterations_csv(run))],
         ephemeral=True,
         run_id=run_id,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from solver import Explanation, Outcome, Run, hint_text, outcome_words
+from solver.words import t
 
-from ..i18n import t
 from ..reply import Attachment, Field, Reply
 from ..text import clip, number, user_text
 from .button_rows import solve_buttons
@@ -36,7 +36,7 @@ def settings_text(run: Run, lang: str) -> str:
     s = run.settings
     return t(
         lang,
-        "settings_value",
+        "solve.settings_value",
         x0=number(s.x0),
         lr=number(s.lr),
         steps=s.steps,
@@ -47,12 +47,12 @@ def settings_text(run: Run, lang: str) -> str:
 
 def result_text(run: Run, lang: str) -> str:
     """Final x, the nearest root and the error."""
-    lines = [f"{t(lang, 'final_x')}: `x={run.final_x:.7f}`"]
+    lines = [f"{t(lang, 'solve.final_x')}: `x={run.final_x:.7f}`"]
     if run.root is None or run.error is None:
-        lines.append(t(lang, "no_root"))
+        lines.append(t(lang, "solve.no_root"))
     else:
-        lines.append(f"{t(lang, 'nearest_root')}: `{run.root:.10g}`")
-        lines.append(f"{t(lang, 'error')}: `{run.error:.3g}`")
+        lines.append(f"{t(lang, 'solve.nearest_root')}: `{run.root:.10g}`")
+        lines.append(f"{t(lang, 'solve.error')}: `{run.error:.3g}`")
     return "\n".join(lines)
 
 
@@ -66,14 +66,14 @@ def outcome_text(run: Run, lang: str) -> str:
 def solve_reply(run: Run, run_id: int, pretty_equation: str, png: bytes | None, lang: str) -> Reply:
     """The /solve answer: settings, iterations, result, outcome, the figure and the run id."""
     return Reply(
-        title=clip(t(lang, "solve_title", equation=user_text(pretty_equation)), 256),
+        title=clip(t(lang, "solve.title", equation=user_text(pretty_equation)), 256),
         fields=[
-            Field(t(lang, "settings"), settings_text(run, lang)),
-            Field(t(lang, "iterations"), iteration_excerpt(run)),
-            Field(t(lang, "result"), result_text(run, lang), inline=True),
-            Field(t(lang, "outcome"), outcome_text(run, lang), inline=True),
+            Field(t(lang, "solve.settings"), settings_text(run, lang)),
+            Field(t(lang, "solve.iterations"), iteration_excerpt(run)),
+            Field(t(lang, "solve.result"), result_text(run, lang), inline=True),
+            Field(t(lang, "solve.outcome"), outcome_text(run, lang), inline=True),
         ],
-        footer=t(lang, "run_footer", run_id=run_id, seconds=run.seconds),
+        footer=t(lang, "solve.footer", run_id=run_id, seconds=run.seconds),
         image=Attachment(f"run-{run_id}.png", png) if png is not None else None,
         color=COLORS[run.outcome],
         buttons=solve_buttons(run_id, lang),
@@ -90,7 +90,7 @@ def explain_reply(explanation: Explanation, run_id: int, lang: str) -> Reply:
     return Reply(
         title=clip(user_text(explanation.title), 256),
         fields=fields,
-        footer=t(lang, "explain_footer", run_id=run_id),
+        footer=t(lang, "explain.footer", run_id=run_id),
         run_id=run_id,
     )
 
@@ -102,7 +102,7 @@ def compare_reply(
     lines = [
         t(
             lang,
-            "compare_line",
+            "compare.line",
             lr=number(run.settings.lr),
             outcome=outcome_words(run, lang),
             x=f"{run.final_x:.7f}",
@@ -111,11 +111,11 @@ def compare_reply(
     ]
     s = runs[0].settings
     return Reply(
-        title=clip(t(lang, "compare_title", equation=user_text(pretty_equation)), 256),
-        description=t(lang, "compare_settings", x0=number(s.x0), steps=s.steps)
+        title=clip(t(lang, "compare.title", equation=user_text(pretty_equation)), 256),
+        description=t(lang, "compare.settings", x0=number(s.x0), steps=s.steps)
         + "\n\n"
         + "\n".join(lines),
-        footer=t(lang, "compare_footer", run_id=first_id),
+        footer=t(lang, "compare.footer", run_id=first_id),
         image=Attachment(f"compare-{first_id}.png", png) if png is not None else None,
         run_id=first_id,
     )
@@ -124,13 +124,13 @@ def compare_reply(
 def help_reply(lang: str) -> Reply:
     """What gradient descent does here, and each command with an example."""
     commands = "\n".join(
-        t(lang, key) for key in ("help_solve", "help_explain", "help_compare", "help_help")
+        t(lang, key) for key in ("help.solve", "help.explain", "help.compare", "help.help")
     )
     return Reply(
-        title=t(lang, "help_title"),
-        description=t(lang, "help_intro"),
+        title=t(lang, "help.title"),
+        description=t(lang, "help.intro"),
         fields=[
-            Field(t(lang, "help_commands"), commands),
-            Field(t(lang, "help_equations"), t(lang, "help_equations_value")),
+            Field(t(lang, "help.commands"), commands),
+            Field(t(lang, "help.equations"), t(lang, "help.equations_value")),
         ],
     )

@@ -34,10 +34,10 @@ def checked_settings(lang: str, max_steps: int, **options: Unpack[SettingsOption
         settings = Settings(**options)
     except SettingsError as error:
         if error.code == "steps_out_of_range":  # the config's bound may exceed the solver's
-            raise UserError("steps_too_many", max=min(max_steps, MAX_STEPS)) from None
-        raise UserError("bad_setting", detail=settings_error_text(error, lang)) from None
+            raise UserError("bot.steps_too_many", max=min(max_steps, MAX_STEPS)) from None
+        raise UserError("bot.bad_setting", detail=settings_error_text(error, lang)) from None
     if not 1 <= settings.steps <= max_steps:
-        raise UserError("steps_too_many", max=max_steps)
+        raise UserError("bot.steps_too_many", max=max_steps)
     return settings
 
 
@@ -47,7 +47,7 @@ def checked_equation(text: str, lang: str) -> CheckedEquation:
     try:
         return check_equation(text)
     except EquationError as error:
-        raise UserError("bad_equation", detail=equation_error_text(error, lang)) from None
+        raise UserError("bot.bad_equation", detail=equation_error_text(error, lang)) from None
 
 
 @contextmanager
@@ -57,4 +57,4 @@ def refused_in_worker(lang: str) -> Iterator[None]:
     try:
         yield
     except EquationError as error:
-        raise UserError("bad_equation", detail=equation_error_text(error, lang)) from None
+        raise UserError("bot.bad_equation", detail=equation_error_text(error, lang)) from None

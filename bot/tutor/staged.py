@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from solver.plots.pictures import Picture
+from solver.words import t
 
-from ..i18n import t
 from ..reply import Attachment, Reply
 from ..work_pool import Reservation
 
@@ -49,13 +49,13 @@ class Staged:
         except (PictureFailed, asyncio.CancelledError):
             if not self.picture.done():
                 raise  # this waiter was cancelled, not the picture
-            return dataclasses.replace(self.numbers, note=t(self.lang, "picture_failed"))
+            return dataclasses.replace(self.numbers, note=t(self.lang, "solve.picture_failed"))
         return dataclasses.replace(self.numbers, note="", image=Attachment(self.filename, png))
 
 
 def staged(reply: Reply, picture: asyncio.Future[bytes], filename: str, lang: str) -> Staged:
     """The numbers `reply`, marked as waiting for its picture."""
-    pending = dataclasses.replace(reply, note=t(lang, "picture_pending"))
+    pending = dataclasses.replace(reply, note=t(lang, "solve.picture_pending"))
     return Staged(pending, picture, filename, lang)
 
 
@@ -80,7 +80,7 @@ async def run_in_stages(
 
     `work` calls `publish(value)` as soon as it has the numbers (that resolves `result`),
     then returns the picture's plain data (None if it could not). A failure before publishing
-    fails `result` with UserError("worker_failed"); a picture that cannot be drawn fails
+    fails `result` with UserError("bot.worker_failed"); a picture that cannot be drawn fails
     `picture` with PictureFailed. Both are always resolved.
     """
     loop = asyncio.get_running_loop()

@@ -5,10 +5,9 @@ to_float64, to_sympy, polynomial and pretty; equation ties them into Equation.
 """
 
 from .equation import CheckedEquation, Equation, check_equation, parse_cached, parse_equation
-from .errors import MESSAGES, EquationError
+from .errors import EquationError
 
 __all__ = [
-    "MESSAGES",
     "CheckedEquation",
     "Equation",
     "EquationError",

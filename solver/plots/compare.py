@@ -35,8 +35,9 @@ class ComparisonFigure:
 
     def update(self, picture: ComparisonPicture) -> None:
         """Redraw for `picture`; lines left from an earlier, larger batch are emptied and hidden."""
-        lang, words, family = wd.words(picture.lang)
-        title, subtitle = picture.headings[lang]
+        say = wd.words(picture.lang)
+        family = say.families
+        title, subtitle = picture.headings[say.lang]
         st.set_text(self.title, title, [wd.BASE_FAMILY])
         st.set_text(self.subtitle, subtitle, family)
         runs = picture.lines
@@ -64,9 +65,9 @@ class ComparisonFigure:
                 k, loss = run.stop
                 stop.set_data([k], [pa.clamp_log(loss, self.ax)])
                 stop.set_color(color)
-            labels.append(run.labels[lang])
-        pa.panel_title(self.ax, words["compare_title"], family)
-        pa.set_xlabel(self.ax, words["k"], family)
+            labels.append(run.labels[say.lang])
+        pa.panel_title(self.ax, say("plot.compare_title"), family)
+        pa.set_xlabel(self.ax, say("plot.k"), family)
         self._place(ylabels, self._legend(runs, labels, family))
 
     def _legend(

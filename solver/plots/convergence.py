@@ -61,29 +61,27 @@ class ConvergenceFigure:
 
     def update(self, picture: ConvergencePicture) -> None:
         """Redraw every artist for `picture`, leaving nothing of the previous run behind."""
-        lang, words, family = wd.words(picture.lang)
-        title, subtitle = picture.headings[lang]
+        say = wd.words(picture.lang)
+        family = say.families
+        title, subtitle = picture.headings[say.lang]
         st.set_text(self.title, title, [wd.BASE_FAMILY])
         st.set_text(self.subtitle, subtitle, family)
         last_k = max(picture.steps, 1)
         klim = (-0.03 * last_k, 1.03 * last_k)
         labels = [
-            self._update_x(picture, words, family, klim),
+            self._update_x(picture, say, klim),
             self._update_loss(picture, klim),
-            self._update_curve(picture, words, family),
+            self._update_curve(picture, say),
         ]
-        for ax, key in zip(self.axes, ("x_title", "loss_title", "curve_title"), strict=True):
-            pa.panel_title(ax, words[key], family)
-        for ax, key in zip(self.axes, ("k", "k", "x"), strict=True):
-            pa.set_xlabel(ax, words[key], family)
+        titles = ("plot.x_title", "plot.loss_title", "plot.curve_title")
+        for ax, key in zip(self.axes, titles, strict=True):
+            pa.panel_title(ax, say(key), family)
+        for ax, key in zip(self.axes, ("plot.k", "plot.k", "plot.x"), strict=True):
+            pa.set_xlabel(ax, say(key), family)
         pa.place_panels(self.fig, self.axes, labels)
 
     def _update_x(
-        self,
-        picture: ConvergencePicture,
-        words: dict[str, str],
-        family: list[str],
-        klim: tuple[float, float],
+        self, picture: ConvergencePicture, say: wd.PlotWords, klim: tuple[float, float]
     ) -> pa.Labels:
         xs = picture.xs
         self.x_line.set_data(picture.x_ks, xs)
@@ -96,7 +94,7 @@ class ConvergenceFigure:
         if root is not None:
             self.root_line.set_ydata([root, root])
             self.root_text.set_position((0.97, root))
-            st.set_text(self.root_text, words["root"].format(r=f"{root:.6g}"), family)
+            st.set_text(self.root_text, say("plot.root", r=f"{root:.6g}"), say.families)
         return pa.set_limits(self.ax_x, klim, (lo, hi), integer_x=True)
 
     def _update_loss(self, picture: ConvergencePicture, klim: tuple[float, float]) -> pa.Labels:
@@ -111,9 +109,7 @@ class ConvergenceFigure:
             self.loss_stop.set_data([picture.steps - 1], [y])
         return labels
 
-    def _update_curve(
-        self, picture: ConvergencePicture, words: dict[str, str], family: list[str]
-    ) -> pa.Labels:
+    def _update_curve(self, picture: ConvergencePicture, say: wd.PlotWords) -> pa.Labels:
         self.curve.set_data(picture.grid, picture.curve)
         self.path.set_data(picture.path_x, picture.path_loss)
         self.start.set_data(picture.path_x[:1], picture.path_loss[:1])
@@ -128,12 +124,12 @@ class ConvergenceFigure:
 
         if self.legend is not None:
             self.legend.remove()
-        shown = [(self.start, "start"), (self.end, "end")] if picture.path_x.size else []
-        shown += [(self.roots, "roots")] if picture.roots else []
+        shown = [(self.start, "plot.start"), (self.end, "plot.end")] if picture.path_x.size else []
+        shown += [(self.roots, "plot.roots")] if picture.roots else []
         self.legend = self.ax_curve.legend(
             [h for h, _ in shown],
-            [words[k] for _, k in shown],
-            prop={"family": family, "size": st.LEGEND_PT},
+            [say(k) for _, k in shown],
+            prop={"family": say.families, "size": st.LEGEND_PT},
             **st.LEGEND,
         )
         self.legend.set_visible(bool(shown))

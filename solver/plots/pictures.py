@@ -31,7 +31,7 @@ class LogSeries:
 class ConvergencePicture:
     """The three panels of one run: x per iteration, the loss per iteration, L(x) and the path."""
 
-    lang: str  # as asked: "en" or "ja"
+    lang: str  # as asked: a catalogue's code, such as "en" or "ja"
     headings: dict[str, tuple[str, str]]  # title and subtitle by the language drawn
     steps: int  # iterations recorded: the k axis runs to it
     x_ks: np.ndarray

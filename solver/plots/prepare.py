@@ -11,6 +11,7 @@ import numpy as np
 from .._numbers import typed_number
 from .._outcome_text import outcome_words
 from .._run import Run
+from ..words import FALLBACK, language
 from . import data
 from . import words as wd
 from .pictures import ComparisonLine, ComparisonPicture, ConvergencePicture, LogSeries
@@ -18,12 +19,13 @@ from .ranges import min_max_columns
 
 
 def drawn_languages(lang: str) -> tuple[str, ...]:
-    """The languages a picture asked in `lang` may be drawn in (English is the fallback)."""
-    return ("en", "ja") if lang == "ja" else ("en",)
+    """The languages a picture asked in `lang` may be drawn in: English, the fallback when
+    the drawing process has no font for `lang`, and `lang` itself when it has a catalogue."""
+    return tuple(dict.fromkeys((FALLBACK, language(lang).code)))
 
 
 def convergence_picture(run: Run, lang: str = "en") -> ConvergencePicture:
-    """Everything the three-panel picture of `run` draws, in `lang` ("en" or "ja")."""
+    """Everything the three-panel picture of `run` draws, in `lang` (a catalogue's code)."""
     eq = data.equation_of(run)
     steps = len(run.iterations)
     span = (0.0, float(max(steps, 1)))
@@ -42,11 +44,8 @@ def convergence_picture(run: Run, lang: str = "en") -> ConvergencePicture:
     return ConvergencePicture(
         lang=lang,
         headings={
-            shown: (
-                wd.TEXT[shown]["title"].format(f=title),
-                wd.settings_text(run, wd.TEXT[shown], shown),
-            )
-            for shown in drawn_languages(lang)
+            say.lang: (say("plot.title", f=title), wd.settings_text(run, say))
+            for say in _sayers(lang)
         },
         steps=steps,
         x_ks=x_ks,
@@ -92,17 +91,18 @@ def comparison_picture(runs: list[Run], lang: str = "en") -> ComparisonPicture:
     return ComparisonPicture(
         lang=lang,
         headings={
-            shown: (
-                wd.TEXT[shown]["title"].format(f=title),
-                _batch_text(runs, wd.TEXT[shown]),
-            )
-            for shown in drawn_languages(lang)
+            say.lang: (say("plot.title", f=title), _batch_text(runs, say)) for say in _sayers(lang)
         },
         steps=steps,
         lines=lines,
         positive=positive,
         floor=floor,
     )
+
+
+def _sayers(lang: str) -> list[wd.PlotWords]:
+    # Only the words: the fonts are the drawing process's to find.
+    return [wd.PlotWords(shown, []) for shown in drawn_languages(lang)]
 
 
 def _label(run: Run, runs: list[Run]) -> str:
@@ -112,13 +112,14 @@ def _label(run: Run, runs: list[Run]) -> str:
     return lr
 
 
-def _batch_text(runs: list[Run], words: dict[str, str]) -> str:
+def _batch_text(runs: list[Run], say: wd.PlotWords) -> str:
     s = runs[0].settings
     x0 = typed_number(s.x0) if len({r.settings.x0 for r in runs}) == 1 else "…"
-    return words["batch"].format(
+    return say(
+        "plot.batch",
         x0=x0,
-        steps=wd.count(words, "step", s.steps),
+        steps=say.count(s.steps, "plot.step", "plot.steps"),
         dtype=s.precision,
-        runs=wd.count(words, "run", len(runs)),
-        opt=wd.OPTIMIZER_NAMES.get(s.optimizer, s.optimizer),
+        runs=say.count(len(runs), "plot.run", "plot.runs"),
+        opt=wd.optimizer_name(say, s.optimizer),
     )

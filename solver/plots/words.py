@@ -1,13 +1,15 @@
-"""The pictures' words in English and Japanese, and the fonts that can draw them."""
+"""The pictures' words in the reader's language (the catalogue's plot.*), and the fonts that draw them."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .._numbers import typed_number
 from .._outcome_text import outcome_words
+from ..words import FALLBACK, language, t
 
 if TYPE_CHECKING:  # the drawing processes import this module without torch or sympy
     from .._run import Run
@@ -17,97 +19,63 @@ log = logging.getLogger(__name__)
 
 BASE_FAMILY = "DejaVu Sans"
 MAX_TITLE = 64
-OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
-
-TEXT = {
-    "en": {
-        "x_title": "(a) x per iteration",
-        "loss_title": "(b) loss per iteration (log)",
-        "curve_title": "(c) loss L(x) = f(x)²",
-        "k": "iteration k",
-        "x": "x",
-        "root": "root {r}",
-        "start": "start",
-        "end": "end",
-        "roots": "roots (L = 0)",
-        "title": "f(x) = {f}",
-        "settings": "x₀ = {x0} · lr = {lr} · {steps} · {opt} · {dtype}",
-        "batch": "x₀ = {x0} · {steps} · {opt} · {dtype} · {runs}",
-        "steps": "{n} steps",
-        "step": "1 step",
-        "runs": "{n} runs",
-        "run": "1 run",
-        "compare_title": "loss per iteration for each learning rate (log scale)",
-        "stopped": "✕ = stopped",
-    },
-    "ja": {
-        "x_title": "(a) 反復ごとの x",
-        "loss_title": "(b) 反復ごとの損失（対数）",
-        "curve_title": "(c) 損失 L(x) = f(x)²",
-        "k": "反復回数 k",
-        "x": "x",
-        "root": "解 {r}",
-        "start": "開始",
-        "end": "終了",
-        "roots": "解 (L = 0)",
-        "title": "f(x) = {f}",
-        "settings": "x₀ = {x0} · 学習率 lr = {lr} · {steps} · {opt} · {dtype}",
-        "batch": "x₀ = {x0} · {steps} · {opt} · {dtype} · {runs}",
-        "steps": "{n} ステップ",
-        "step": "1 ステップ",
-        "runs": "{n} 回の実行",
-        "run": "1 回の実行",
-        "compare_title": "学習率ごとの反復ごとの損失（対数目盛）",
-        "stopped": "✕ = 停止",
-    },
-}
-
-# Japanese fonts matplotlib can use, smallest package first (fonts-ipafont-gothic is 3.5 MB).
-_CJK_FAMILIES = (
-    "IPAGothic",
-    "IPAexGothic",
-    "IPAPGothic",
-    "VL Gothic",
-    "TakaoGothic",
-    "Noto Sans CJK JP",
-)
-_CJK_FILES = ("ipag.ttf", "ipaexg.ttf", "ipagp.ttf", "vl-gothic-regular.ttf", "takaogothic.ttf")
-_cjk_lock = threading.Lock()
-_cjk: list[str | None] = []
+_font_lock = threading.Lock()
+_fonts: dict[str, str | None] = {}
 
 
-def cjk_family() -> str | None:
-    """An installed Japanese font family, registered with matplotlib; None if there is none."""
-    with _cjk_lock:
-        if not _cjk:
-            _cjk.append(_find_cjk())
-        return _cjk[0]
+@dataclass(frozen=True)
+class PlotWords:
+    """The language a picture is drawn in and the font families that draw it."""
+
+    lang: str
+    families: list[str]
+
+    def __call__(self, key: str, **params: object) -> str:
+        """The catalogue's `key` in this language."""
+        return t(self.lang, key, **params)
+
+    def count(self, n: int, one: str, many: str) -> str:
+        """`one` for a single thing, else `many` filled with n: '1 step' or '3 steps'."""
+        return self(one) if n == 1 else self(many, n=n)
 
 
-def _find_cjk() -> str | None:
+def font_family(lang: str) -> str | None:
+    """An installed font family for `lang`'s script, registered with matplotlib; None if none.
+
+    Only asked for languages whose catalogue names fonts (Japanese: fonts-ipafont-gothic).
+    """
+    with _font_lock:
+        if lang not in _fonts:
+            _fonts[lang] = _find_font(lang)
+        return _fonts[lang]
+
+
+def _find_font(lang: str) -> str | None:
     from matplotlib import font_manager
 
+    wanted = language(lang)
     known = {f.name for f in font_manager.fontManager.ttflist}
-    for family in _CJK_FAMILIES:
+    for family in wanted.font_families:
         if family in known:
             return family
     # matplotlib's font cache may predate the font package: look for the files themselves,
     # in our order (findSystemFonts' order changes with the hash seed, and so would the font).
     paths = {p.rsplit("/", 1)[-1].lower(): p for p in sorted(font_manager.findSystemFonts())}
-    for path in (paths[name] for name in _CJK_FILES if name in paths):
+    for path in (paths[name] for name in wanted.font_files if name in paths):
         font_manager.fontManager.addfont(path)
         return font_manager.FontProperties(fname=path).get_name()
-    log.warning("no Japanese font found (install fonts-ipafont-gothic): plots stay in English")
+    log.warning("no font found for %s: its plots stay in English", wanted.name)
     return None
 
 
-def words(lang: str) -> tuple[str, dict[str, str], list[str]]:
-    """The language drawn, its words and font families: English when Japanese cannot be."""
-    if lang == "ja":
-        family = cjk_family()
-        if family is not None:
-            return "ja", TEXT["ja"], [BASE_FAMILY, family]
-    return "en", TEXT["en"], [BASE_FAMILY]
+def words(lang: str) -> PlotWords:
+    """The words of a picture in `lang`, or in English when no installed font can draw it."""
+    if not language(lang).font_families:
+        return PlotWords(language(lang).code, [BASE_FAMILY])
+    family = font_family(lang)
+    if family is None:
+        return PlotWords(FALLBACK, [BASE_FAMILY])
+    return PlotWords(lang, [BASE_FAMILY, family])
 
 
 def equation_text(run: Run, eq: Equation | None) -> str:
@@ -116,19 +84,20 @@ def equation_text(run: Run, eq: Equation | None) -> str:
     return text if len(text) <= MAX_TITLE else text[: MAX_TITLE - 1] + "…"
 
 
-def settings_text(run: Run, words: dict[str, str], lang: str) -> str:
+def optimizer_name(say: PlotWords, optimizer: str) -> str:
+    """SGD, SGD + momentum or Adam."""
+    return say(f"plot.optimizer.{optimizer}")
+
+
+def settings_text(run: Run, say: PlotWords) -> str:
     """x₀ = 1 · lr = 0.01 · 100 steps · SGD · float32 → converged."""
     s = run.settings
-    text = words["settings"].format(
+    text = say(
+        "plot.settings",
         x0=typed_number(s.x0),
         lr=typed_number(s.lr),
-        steps=count(words, "step", s.steps),
-        opt=OPTIMIZER_NAMES.get(s.optimizer, s.optimizer),
+        steps=say.count(s.steps, "plot.step", "plot.steps"),
+        opt=optimizer_name(say, s.optimizer),
         dtype=s.precision,
     )
-    return f"{text}  →  {outcome_words(run, lang)}"
-
-
-def count(words: dict[str, str], key: str, n: int) -> str:
-    """'1 step' or '3 steps' (key 'step'), in the language of `words`."""
-    return words[key] if n == 1 else words[key + "s"].format(n=n)
+    return f"{text}  →  {outcome_words(run, say.lang)}"
