@@ -35,11 +35,8 @@ class ComparisonFigure:
 
     def update(self, picture: ComparisonPicture) -> None:
         """Redraw for `picture`; lines left from an earlier, larger batch are emptied and hidden."""
-        say = wd.words(picture.lang)
+        say = wd.show_headings(self.title, self.subtitle, picture.lang, picture.headings)
         family = say.families
-        title, subtitle = picture.headings[say.lang]
-        st.set_text(self.title, title, [wd.BASE_FAMILY])
-        st.set_text(self.subtitle, subtitle, family)
         runs = picture.lines
         while len(self.lines) < len(runs):
             self.lines.append(self.ax.plot([], [], lw=2.4, ms=5)[0])

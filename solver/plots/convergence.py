@@ -61,11 +61,8 @@ class ConvergenceFigure:
 
     def update(self, picture: ConvergencePicture) -> None:
         """Redraw every artist for `picture`, leaving nothing of the previous run behind."""
-        say = wd.words(picture.lang)
+        say = wd.show_headings(self.title, self.subtitle, picture.lang, picture.headings)
         family = say.families
-        title, subtitle = picture.headings[say.lang]
-        st.set_text(self.title, title, [wd.BASE_FAMILY])
-        st.set_text(self.subtitle, subtitle, family)
         last_k = max(picture.steps, 1)
         klim = (-0.03 * last_k, 1.03 * last_k)
         labels = [

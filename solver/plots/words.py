@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,8 @@ from .._outcome_text import outcome_words
 from ..words import FALLBACK, language, t
 
 if TYPE_CHECKING:  # the drawing processes import this module without torch or sympy
+    from matplotlib.text import Text
+
     from .._run import Run
     from ..equation import Equation
 
@@ -101,3 +104,17 @@ def settings_text(run: Run, say: PlotWords) -> str:
         dtype=s.precision,
     )
     return f"{text}  →  {outcome_words(run, say.lang)}"
+
+
+def show_headings(
+    title: Text, subtitle: Text, lang: str, headings: Mapping[str, tuple[str, str]]
+) -> PlotWords:
+    """Put a picture's title and subtitle, in the language it can be drawn in, on the card;
+    that language's words and fonts for the rest of the figure."""
+    say = words(lang)
+    heading, settings = headings[say.lang]
+    title.set_text(heading)
+    title.set_fontfamily([BASE_FAMILY])
+    subtitle.set_text(settings)
+    subtitle.set_fontfamily(say.families)
+    return say
