@@ -24,7 +24,7 @@ from solver.plots.pictures import Picture
 from .drawing_process import start_drawing_process
 
 if TYPE_CHECKING:
-    from solver import Run
+    pass
 
 log = logging.getLogger(__name__)
 DRAWING_MODULE = "solver.plots.draw"
@@ -104,18 +104,6 @@ class Renderer:
     def draw_now(self, picture: Picture) -> bytes:
         """The picture's PNG, the calling thread waiting for it (not on the event loop)."""
         return self.submit(picture).result()
-
-    def convergence(self, run: Run, lang: str) -> bytes:
-        """render_convergence(run, lang): prepared in this thread, drawn by the renderer."""
-        from solver.plots.prepare import convergence_picture
-
-        return self.draw_now(convergence_picture(run, lang))
-
-    def comparison(self, runs: list[Run], lang: str) -> bytes:
-        """render_comparison(runs, lang): prepared in this thread, drawn by the renderer."""
-        from solver.plots.prepare import comparison_picture
-
-        return self.draw_now(comparison_picture(runs, lang))
 
     def _done(self, _: object) -> None:
         with self._lock:

@@ -14,6 +14,7 @@ from PIL import Image
 
 from bot.render_pool import Renderer
 from solver import Settings, solve, solve_batch
+from solver.plots.prepare import comparison_picture, convergence_picture
 
 
 def size(png: bytes) -> tuple[int, int]:
@@ -25,35 +26,44 @@ def size(png: bytes) -> tuple[int, int]:
 def test_processes_draw_in_other_processes_and_in_parallel_slots():
     renderer = Renderer(2)
     try:
-        png = renderer.convergence(solve(Settings()), "en")
+        png = renderer.draw_now(convergence_picture(solve(Settings()), "en"))
         assert size(png) == (1200, 500)
         pool = renderer._executor
         assert pool is not None
         pids = set(pool._processes)  # the drawing really happens elsewhere
         assert pids and os.getpid() not in pids
         runs = solve_batch(Settings(equation="x**2 - 2"), [0.01, 0.1])
-        assert size(renderer.comparison(runs, "ja")) == (1200, 500)
+        assert size(renderer.draw_now(comparison_picture(runs, "ja"))) == (1200, 500)
     finally:
         renderer.shutdown()
 
 
 def test_zero_processes_draws_in_the_calling_thread():
     renderer = Renderer(0)
-    assert size(renderer.convergence(solve(Settings(steps=5)), "en")) == (1200, 500)
+    assert size(renderer.draw_now(convergence_picture(solve(Settings(steps=5)), "en"))) == (
+        1200,
+        500,
+    )
     assert renderer._executor is None
 
 
 def test_a_killed_drawing_process_is_survived():
     renderer = Renderer(1)
     try:
-        renderer.convergence(solve(Settings(steps=5)), "en")
+        renderer.draw_now(convergence_picture(solve(Settings(steps=5)), "en"))
         pool = renderer._executor
         assert pool is not None
         for pid in list(pool._processes):
             os.kill(pid, signal.SIGKILL)
         # The figure caught by the breakage is drawn here; the next one in a fresh process.
-        assert size(renderer.convergence(solve(Settings(steps=5)), "en")) == (1200, 500)
-        assert size(renderer.convergence(solve(Settings(steps=5)), "en")) == (1200, 500)
+        assert size(renderer.draw_now(convergence_picture(solve(Settings(steps=5)), "en"))) == (
+            1200,
+            500,
+        )
+        assert size(renderer.draw_now(convergence_picture(solve(Settings(steps=5)), "en"))) == (
+            1200,
+            500,
+        )
         assert renderer._executor is not None and renderer._executor is not pool
     finally:
         renderer.shutdown()
@@ -63,9 +73,10 @@ KILLED_OWNER = """
 import os, signal
 from bot.render_pool import Renderer
 from solver import Settings, solve
+from solver.plots.prepare import convergence_picture
 if __name__ == "__main__":
     renderer = Renderer(1)
-    renderer.convergence(solve(Settings(steps=3)), "en")
+    renderer.draw_now(convergence_picture(solve(Settings(steps=3)), "en"))
     print(*renderer._executor._processes, flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
 """

@@ -97,9 +97,6 @@ async def solve_numbers(ctx: TutorContext, job: SolveJob) -> Staged:
     return staged(reply, job.shared.picture, f"run-{run_id}.png", job.caller.lang)
 
 
-async def run_solve(ctx: TutorContext, job: SolveJob, progress: Progress | None = None) -> Reply:
-    """Both stages: the answer with its picture (or the note that it could not be drawn).
-
-    `progress` is ignored: the job's own (`job.progress`) is the one its worker writes.
-    """
+async def run_solve(ctx: TutorContext, job: SolveJob) -> Reply:
+    """Both stages: the answer with its picture (or the note that it could not be drawn)."""
     return await (await solve_numbers(ctx, job)).final()
