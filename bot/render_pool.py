@@ -139,11 +139,6 @@ class Renderer:
         pool.shutdown(wait=False, cancel_futures=True)
         return self._local().submit(draw_png, picture)
 
-    def process_ids(self) -> list[int]:
-        """The drawing processes' ids (none before the first picture, or with 0 processes)."""
-        with self._lock:
-            pool = self._executor
-        return list(pool._processes) if pool is not None and pool._processes else []
 
     def warm(self) -> None:
         """Start the drawing processes now rather than at the first picture."""
