@@ -139,7 +139,6 @@ class Renderer:
         pool.shutdown(wait=False, cancel_futures=True)
         return self._local().submit(draw_png, picture)
 
-
     def warm(self) -> None:
         """Start the drawing processes now rather than at the first picture."""
         if self.processes:
