@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
 from solver import Run
@@ -83,17 +84,8 @@ class TutorContext:
     ) -> T:
         """`fn(*args, **kwargs)` in the reserved slot; a failure becomes UserError, logged."""
         try:
-            return await reservation.run(fn, *args, **kwargs)
-        except Busy:
-            raise UserError("bot.busy") from None
-        except UserError:  # a refusal raised in the worker (an equation with no value)
-            raise
-        except StorageUnavailable:
-            log.warning("the run store is unreachable", exc_info=True)
-            raise UserError("bot.storage_down") from None
-        except Exception as error:
-            log.exception("a worker failed")
-            raise UserError(failure_key(error, computing=True)) from None
+            with _answered("a worker failed"):
+                return await reservation.run(fn, *args, **kwargs)
         finally:
             reservation.release()
 
@@ -109,13 +101,8 @@ class TutorContext:
     async def save_off_loop(self, caller: Caller, run: Run) -> int:
         """Save the caller's run off the event loop; a failed save is answered like a failed run
         (nothing was stored), with "try again" only when the cause is transient."""
-        try:
+        with _answered("saving a run failed"):
             return await self.light(self.save, caller, run)
-        except UserError:
-            raise
-        except Exception as error:
-            log.exception("saving a run failed")
-            raise UserError(failure_key(error, computing=True)) from None
 
     def save(self, caller: Caller, run: Run) -> int:
         """Store the caller's run and return its id (called in a worker, before any reply)."""
@@ -126,3 +113,22 @@ class TutorContext:
             channel_id=caller.channel_id,
             locale=caller.locale,
         )
+
+
+@contextmanager
+def _answered(what_failed: str) -> Iterator[None]:
+    """A run's work as the user hears of its failure: a refusal raised inside passes, a full
+    pool is "busy", an unreachable store says so, and anything else is logged and answered
+    with "try again" only when that can help (nothing of the run was stored)."""
+    try:
+        yield
+    except UserError:  # a refusal raised in the worker (an equation with no value)
+        raise
+    except Busy:
+        raise UserError("bot.busy") from None
+    except StorageUnavailable:
+        log.warning("the run store is unreachable", exc_info=True)
+        raise UserError("bot.storage_down") from None
+    except Exception as error:
+        log.exception(what_failed)
+        raise UserError(failure_key(error, computing=True)) from None
