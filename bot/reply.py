@@ -58,8 +58,3 @@ class Reply:
         if self.footer:
             parts.append(self.footer)
         return "\n\n".join(parts)
-
-
-def error_reply(text: str) -> Reply:
-    """A short ephemeral answer to a mistake or a refusal."""
-    return Reply(description=text, ephemeral=True, color=0xED4245)

@@ -22,7 +22,7 @@ from discord_standin import StandIn
 import bot.tutor.solve as solve_feature
 from bot import render_pool
 from bot.render_pool import Renderer
-from solver.words import t
+from solver.words import language_of, t
 
 FIRST_LINES = (
     "0: x=1.0000000, y=-1.0000000, dL/dx=-4.0000000",
@@ -321,7 +321,7 @@ MISTYPED = [
 async def test_option_values_of_the_wrong_type_get_the_usual_refusal(
     standin: StandIn, tmp_path, locale
 ):
-    lang = "ja" if locale == "ja" else "en"
+    lang = language_of(locale)
     async with bot_in_process(standin, write_config(tmp_path, standin)):
         for i, (command, options, key, option) in enumerate(MISTYPED):
             user = standin.make_user(f"t{i}")
