@@ -13,12 +13,12 @@ import random
 from functools import partial
 
 from .._diagnosis import stability_bound
+from .._explain import Section
 from .._loop import solve
 from .._numbers import typed_number
 from .._outcome_text import hint_text, outcome_words
 from .._roots import nearest
 from .._run import Outcome, Run, Settings
-from .._explain import Section
 from ..equation import parse_equation
 from ..words import t
 from .question import Choice, Question
