@@ -42,14 +42,14 @@ def _visible(run: Run, k: int) -> bool:
     return abs(new - run.iterations[k].x) > 2 * REL_TOL * abs(new)
 
 
-def choose_k(run: Run, level: int, rng: random.Random) -> int:
-    """The iteration to ask about; level 3 prefers steps that move x beyond the tolerance."""
+def choose_k(run: Run, rng: random.Random) -> int:
+    """The iteration to ask about: one whose step moves x beyond the tolerance when there is
+    one, so that neither x_k typed back (level 3) nor 0 (level 2) passes for the answer, and
+    the way x moves is not lost in rounding (level 1)."""
     ks = stepped(run)
     if not ks:
         raise ValueError("this run has no step to ask about")
-    if level == 3:
-        ks = [k for k in ks if _visible(run, k)] or ks
-    return rng.choice(ks)
+    return rng.choice([k for k in ks if _visible(run, k)] or ks)
 
 
 def _state_words(run: Run, k: int, lang: str) -> str:
@@ -82,7 +82,7 @@ def _state_words(run: Run, k: int, lang: str) -> str:
 def step_question(run: Run, level: int, pick: int, lang: str) -> Question:
     """A level 1, 2 or 3 question on a step of `run` chosen by `pick`."""
     rng = random.Random(pick)
-    k = choose_k(run, level, rng)
+    k = choose_k(run, rng)
     say = partial(t, lang)
     eq = parse_equation(run.settings.equation)
     it, new = run.iterations[k], run.next_x(k)
