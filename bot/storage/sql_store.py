@@ -56,8 +56,9 @@ class SqlRunStore(RunStore):
 
         counted = self._transact(record)
         score = self.quiz_score(attempt.user_id, attempt.guild_id)
-        assert score is not None  # the first answer made the row, and rows are never deleted
-        return Recorded(counted, score)
+        # None only when the question was first answered elsewhere (ids are per question).
+        empty = QuizScore(attempt.user_id, attempt.display_name, 0, 0, 0, 0, 0)
+        return Recorded(counted, score or empty)
 
     def quiz_score(self, user_id: int, guild_id: int | None) -> QuizScore | None:
         """The user's quiz score in this server (None: a DM or the console), or None if none."""

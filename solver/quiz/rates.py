@@ -14,7 +14,7 @@ from functools import partial
 
 from .._diagnosis import stability_bound
 from .._explain import Section
-from .._loop import solve
+from .._loop import solve_batch
 from .._numbers import typed_number
 from .._outcome_text import hint_text, outcome_words
 from .._roots import nearest
@@ -57,15 +57,24 @@ def quiz_settings(settings: Settings, lr: float) -> Settings:
 
 
 def rate_question(base: Settings, pick: int, lang: str) -> Question:
-    """A level-4 question on `base`'s problem at a rate chosen by `pick`, judged by solving it."""
+    """A level-4 question on `base`'s problem at a rate chosen by `pick`, judged by solving it.
+
+    `pick` draws the answer to aim for first, so the three come up alike often where the
+    problem has them; the rates are solved together, each as `solve` would alone.
+    """
+    rng = random.Random(pick)
+    wanted = rng.choice(ANSWERS)
     rates = candidate_rates(base)
-    start = random.Random(pick).randrange(len(rates))
-    for lr in rates[start:] + rates[:start]:
-        settings = quiz_settings(base, lr)
-        run = solve(settings)
-        truth = answer_of(run)
+    rng.shuffle(rates)
+    settings = quiz_settings(base, rates[0])
+    runs = [
+        dataclasses.replace(run, settings=quiz_settings(base, lr))
+        for lr, run in zip(rates, solve_batch(settings, rates), strict=True)
+    ]
+    answered = [(run, answer_of(run)) for run in runs]
+    for run, truth in sorted(answered, key=lambda pair: pair[1] != wanted):
         if truth is not None:
-            return _question(settings, run, truth, lang)
+            return _question(run.settings, run, truth, lang)
     raise ValueError("no learning rate of this problem ends in one of the three answers")
 
 
