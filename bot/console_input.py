@@ -90,7 +90,9 @@ def commands_help() -> str:
         "  /solve equation:x^2 = 2 optimizer:adam steps:200",
         "  /explain iteration:1",
         "  /compare lrs:0.01 0.1 0.5",
-        "  /quiz level:3 (the next line typed is the answer), /quiz stats:true",
+        "  /quiz level:3",
+        "  /quiz stats:true",
+        "After /quiz level:N the next line typed is the answer.",
     ]
     return "\n".join(lines)
 
