@@ -237,3 +237,16 @@ async def test_console_quiz_reads_the_next_line_as_the_answer(tmp_path: Path, la
         )
     finally:
         close_tutor(tutor)
+
+
+async def test_a_modal_opened_before_a_restart_is_judged_after_it(own_bot: LiveBot) -> None:
+    standin = own_bot.standin
+    message, question_id = await ask(standin, 2)
+    opened = await standin.click(message, button(message, "Answer")["custom_id"])
+    assert (await opened.wait_callback()).type == MODAL
+    await own_bot.restart()  # the bot keeps nothing of the open question or its modal
+    question = make_question(DEFAULT, 2, question_id)
+    submitted = await standin.submit_modal(opened, {"answer": question.truth_text})
+    verdict = await wait_answer(submitted)
+    assert verdict.ephemeral and verdict.embeds[0]["title"] == "Right!"
+    standin.assert_no_violations()

@@ -14,7 +14,7 @@ from ..tutor.tutor import Tutor
 from .buttons import bind_tutor
 from .commands import build_commands
 from .errors import TutorCommandTree
-from .quiz import bind_quiz, quiz_command
+from .quiz import answer_submitted, bind_quiz, quiz_command
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 30
@@ -62,6 +62,10 @@ class TutorClient(discord.Client):
         """True while the gateway connection is down (between a drop and the resume)."""
         ws = self.ws
         return ws is None or ws.socket is None or ws.socket.closed
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A quiz answer typed into its modal (the only modal; it holds no state here)."""
+        await answer_submitted(self.tutor, interaction)
 
     async def on_ready(self) -> None:
         """Log who we are once connected."""

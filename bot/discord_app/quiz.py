@@ -1,5 +1,6 @@
 """/quiz on Discord: the command, the quiz buttons (a DynamicItem, state in the custom_id) and
-the modal a typed answer is given in (callback type 9; its submit is interaction type 5)."""
+the modal a typed answer is given in (callback type 9; its submit, interaction type 5, is
+answered from its custom_id by `answer_submitted`)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from .errors import answer_error, error_text
 from .to_discord import edit_kwargs, send_kwargs
 
 log = logging.getLogger(__name__)
-MODAL_SECONDS = 30 * 60  # a student may work a step out on paper before typing it
+ANSWER_INPUT = "answer"
 MAX_ANSWER = 40
 
 
@@ -49,37 +50,56 @@ async def _answer_deferred(
     await interaction.edit_original_response(**edit_kwargs(reply))
 
 
-class AnswerModal(discord.ui.Modal):
-    """One text box for a level 2 or 3 answer; its custom_id names the question."""
+def answer_modal(quiz: QuizId, lang: str) -> discord.ui.Modal:
+    """One text box for a level 2 or 3 answer; its custom_id names the question.
 
-    def __init__(self, tutor: Tutor, quiz: QuizId, lang: str) -> None:
-        super().__init__(
-            title=clip(t(lang, "quiz.modal_title", level=quiz.level), 45),
-            custom_id=quiz.encode(),
-            timeout=MODAL_SECONDS,
-        )
-        self.tutor = tutor
-        self.quiz = quiz
-        self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
+    Stopped before it is sent, so discord.py keeps nothing of it: the submit is answered by
+    `answer_submitted` from its custom_id, after a restart too, like the buttons.
+    """
+    modal = discord.ui.Modal(
+        title=clip(t(lang, "quiz.modal_title", level=quiz.level), 45),
+        custom_id=quiz.encode(),
+        timeout=None,
+    )
+    modal.add_item(
+        discord.ui.TextInput(
             label=clip(t(lang, "quiz.modal_label"), 45),
             placeholder=clip(t(lang, "quiz.modal_placeholder"), 100),
-            custom_id="answer",
+            custom_id=ANSWER_INPUT,
             max_length=MAX_ANSWER,
         )
-        self.add_item(self.answer)
+    )
+    modal.stop()
+    return modal
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        """Judge the typed answer and reply privately."""
-        caller, name, typed = caller_of(interaction), display_name(interaction), self.answer.value
-        await _answer_deferred(
-            interaction, lambda: self.tutor.answer_quiz(caller, self.quiz, typed, name)
-        )
 
-    async def on_error(  # type: ignore[override]  # Modal drops View's item argument
-        self, interaction: discord.Interaction, error: Exception, /
-    ) -> None:
-        """Answer any failure in the user's language."""
-        await answer_error(interaction, error_text(error, str(interaction.locale)))
+def _typed(components: Any) -> str:
+    """The value of the answer box in a modal submit's components (rows or labels)."""
+    for item in components if isinstance(components, list) else []:
+        if not isinstance(item, dict):
+            continue
+        if item.get("custom_id") == ANSWER_INPUT and isinstance(item.get("value"), str):
+            return str(item["value"])
+        found = _typed([item.get("component"), *(item.get("components") or [])])
+        if found:
+            return found
+    return ""
+
+
+async def answer_submitted(tutor: Tutor, interaction: discord.Interaction) -> None:
+    """Judge a submitted quiz modal (interaction type 5) and reply privately; others pass."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return
+    data: Any = interaction.data or {}
+    quiz = decode_quiz(str(data.get("custom_id", "")))
+    if quiz is None or quiz.kind != "modal":
+        return
+    caller, name, typed = (
+        caller_of(interaction),
+        display_name(interaction),
+        _typed(data.get("components")),
+    )
+    await _answer_deferred(interaction, lambda: tutor.answer_quiz(caller, quiz, typed, name))
 
 
 class QuizButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_PATTERN):
@@ -105,7 +125,7 @@ class QuizButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON
         caller = caller_of(interaction)
         try:
             if self.quiz.kind == "open":
-                modal = AnswerModal(self.tutor, self.quiz.as_kind("modal"), caller.lang)
+                modal = answer_modal(self.quiz.as_kind("modal"), caller.lang)
                 await interaction.response.send_modal(modal)
                 return
             name = display_name(interaction)
