@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 from bot_fixtures import LiveBot
 from bot_harness import button, button_labels, embed_text, mentions_disabled_everywhere, wait_answer
-from discord_standin import Message, StandIn
+from discord_standin import Message, StandIn, modal_rules
 
 from bot.config import Config, LimitsConfig, StorageConfig
 from bot.console import Console, console_user
+from bot.discord_app.quiz import answer_modal
 from bot.runtime import build_tutor, close_tutor
-from bot.tutor.quiz_ids import decode_quiz
+from bot.tutor.quiz_ids import QuizId, decode_quiz
 from solver import Settings, solve
 from solver.quiz import Question, make_question
 from solver.words import t
@@ -250,3 +251,21 @@ async def test_a_modal_opened_before_a_restart_is_judged_after_it(own_bot: LiveB
     verdict = await wait_answer(submitted)
     assert verdict.ephemeral and verdict.embeds[0]["title"] == "Right!"
     standin.assert_no_violations()
+
+
+def test_the_stand_in_holds_a_modal_to_discords_rules() -> None:
+    quiz = QuizId("modal", 3, 12, 345)
+    for lang in ("en", "ja"):
+        assert modal_rules.modal_errors(answer_modal(quiz, lang).to_dict()) == {}
+    good = answer_modal(quiz, "en").to_dict()
+    long_title = {**good, "title": "x" * 46}
+    assert "title" in modal_rules.modal_errors(long_title)["data"]
+    assert "components" in modal_rules.modal_errors({**good, "components": []})["data"]
+    (row,) = good["components"]
+    box = dict(row["components"][0], label="y" * 46, max_length=5000)
+    broken = modal_rules.modal_errors({**good, "components": [{**row, "components": [box]}]})
+    assert set(broken["data"]["components"]["0"]["components"]["0"]) == {"label", "max_length"}
+    (item,) = modal_rules.text_inputs(good)
+    assert modal_rules.value_problem(item, "") == "'answer' is required"
+    assert "takes 0 to 40" in str(modal_rules.value_problem(item, "1" * 41))
+    assert modal_rules.value_problem(item, "-3.82") is None
