@@ -1,7 +1,7 @@
 """`python -m bot --console`: the same command handlers in a terminal, like Hubot's shell adapter.
 
 One local user in one channel; type `/solve x0:1 lr:0.01`, `/explain iteration:1`,
-`/compare lrs:0.01 0.1`, `/help`. Images are saved under a folder whose path is printed.
+`/compare lrs:0.01 0.1`, `/quiz level:3` (the next line is the answer), `/help`. Images are saved under a folder whose path is printed.
 With `--lang ja` the user is a Japanese Discord client: replies and pictures are Japanese.
 """
 
@@ -12,6 +12,7 @@ import dataclasses
 import io
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import TextIO
 
@@ -24,6 +25,7 @@ from .runtime import build_tutor, close_tutor
 from .text import for_terminal
 from .tutor.caller import Caller
 from .tutor.errors import UserError, failure_key
+from .tutor.quiz_ids import QuizId, decode_quiz
 from .tutor.staged import Staged
 from .tutor.tutor import Tutor
 
@@ -36,6 +38,7 @@ def console_user(lang: str = "en") -> Caller:
 
 
 CONSOLE_USER = console_user()
+CONSOLE_NAME = "console"  # the console user's display name on the quiz board
 PROMPT = "gd-tutor> "
 
 
@@ -55,10 +58,14 @@ class Console:
         self.out = out
         self.images = images
         self.caller = caller
+        self.quiz: list[QuizId] = []  # the open question's buttons: the next line answers it
 
     async def handle(self, line: str) -> None:
-        """Run one line and print its reply (or the refusal)."""
+        """Run one line and print its reply (or the refusal); after /quiz, the line answers."""
         try:
+            if self.quiz:
+                await self._answer(self.quiz, line.strip())
+                return
             name, options = parse_line(line)
             reply = await self._dispatch(name, options)
             if isinstance(reply, Staged):  # the numbers first, then the picture's path
@@ -95,7 +102,50 @@ class Console:
             return await self.tutor.compare_numbers(
                 self.tutor.admit_compare(self.caller, **options)  # type: ignore[arg-type]
             )
+        if name == "quiz":
+            return await self._ask(options)
         return self.tutor.help(self.caller.lang)
+
+    async def _ask(self, options: dict[str, object]) -> Reply:
+        if options.get("stats"):
+            return await self.tutor.quiz_stats(self.caller)
+        level = options.get("level", 1)
+        assert isinstance(level, int)
+        if not 1 <= level <= 4:
+            raise ConsoleInputError("level must be 1, 2, 3 or 4")
+        reply = await self.tutor.ask_quiz(self.caller, level, time.time_ns())
+        ids = [decode_quiz(b.custom_id) for row in reply.buttons for b in row]
+        self.quiz = [quiz for quiz in ids if quiz is not None]
+        lang, labels = self.caller.lang, [b.label for row in reply.buttons for b in row]
+        if self.quiz and self.quiz[0].kind == "open":
+            how = t(lang, "quiz.console_typed")
+        else:
+            choices = [
+                t(lang, "quiz.console_choice", n=n, label=label)
+                for n, label in enumerate(labels, 1)
+            ]
+            how = "\n".join([t(lang, "quiz.console_choices"), *choices])
+        reply.description = reply.description.rsplit("\n\n", 1)[0] + "\n\n" + how
+        reply.buttons = []
+        return reply
+
+    async def _answer(self, quiz: list[QuizId], line: str) -> None:
+        """The line after /quiz: a number for levels 2–3, a choice's number for 1 and 4."""
+        self.quiz = []
+        if quiz[0].kind == "open":
+            asked, answer = quiz[0].as_kind("modal"), line
+        else:
+            chosen = int(line) - 1 if line.isdigit() and 1 <= int(line) <= len(quiz) else None
+            asked, answer = (quiz[chosen], "") if chosen is not None else (quiz[0], line)
+            if chosen is None:  # no such choice: the tutor refuses it in the user's language
+                asked = QuizId("pick", asked.level, asked.run_id, asked.question_id, "none")
+        try:
+            reply = await self.tutor.answer_quiz(self.caller, asked, answer, CONSOLE_NAME)
+        except UserError as refusal:
+            if refusal.key.startswith("quiz.answer_"):  # not an answer: the question stays open
+                self.quiz = quiz
+            raise
+        self._print(reply)
 
     def _print(self, reply: Reply, end: bool = True) -> None:
         print(plain(reply.as_text()), file=self.out, flush=not end)

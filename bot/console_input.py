@@ -30,6 +30,14 @@ def integer(text: str) -> int:
         raise ValueError(text) from None
 
 
+def boolean(text: str) -> bool:
+    """A BOOLEAN option's value: true or false, in any case (ValueError otherwise)."""
+    value = {"true": True, "false": False}.get(text.lower())
+    if value is None:
+        raise ValueError(text)
+    return value
+
+
 # The Discord locale the console user's client would report, per --lang.
 LOCALES = {"en": "en-US", "ja": "ja"}
 OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
@@ -43,13 +51,15 @@ OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
     },
     "explain": {"iteration": integer, "run": integer},
     "compare": {"lrs": str, "x0": number, "steps": integer, "equation": str},
+    "quiz": {"level": integer, "stats": boolean},
     "help": {},
 }
 REQUIRED = {"explain": ("iteration",), "compare": ("lrs",)}
-_TYPE_NAMES = {"number": "number", "integer": "integer", "str": "text"}
+_TYPE_NAMES = {"number": "number", "integer": "integer", "str": "text", "boolean": "true|false"}
 _EXPECTED = {
     "number": "a number in decimal digits (e.g. 2, -0.5, 1e-3)",
     "integer": "an integer in decimal digits, at most 4300 of them (e.g. 0, 12, -3)",
+    "boolean": "true or false",
 }
 USAGE = (
     "commands: " + ", ".join(f"/{name}" for name in OPTIONS) + " (e.g. /solve x0:1 lr:0.01), /quit"
@@ -80,6 +90,9 @@ def commands_help() -> str:
         "  /solve equation:x^2 = 2 optimizer:adam steps:200",
         "  /explain iteration:1",
         "  /compare lrs:0.01 0.1 0.5",
+        "  /quiz level:3",
+        "  /quiz stats:true",
+        "After /quiz level:N the next line typed is the answer.",
     ]
     return "\n".join(lines)
 

@@ -86,7 +86,9 @@ def test_a_piped_session_prints_each_reply_and_saves_its_pictures(tmp_path):
     assert process.returncode == 0, err
     assert "Traceback" not in err
     banner = out.splitlines()[0]
-    assert banner.startswith("gd-tutor console · commands: /solve, /explain, /compare, /help")
+    assert banner.startswith(
+        "gd-tutor console · commands: /solve, /explain, /compare, /quiz, /help"
+    )
 
     for line in ARTICLE:  # the article's numbers, byte for byte
         assert line + "\n" in out
@@ -161,6 +163,7 @@ def test_help_lists_the_console_commands_and_their_options():
         " [precision:text]",
         "/explain iteration:integer [run:integer]",
         "/compare lrs:text [x0:number] [steps:integer] [equation:text]",
+        "/quiz [level:integer] [stats:true|false]",
         "/help",
     ]
     assert listed[len(OPTIONS)].startswith("/quit")
@@ -216,7 +219,10 @@ def test_a_failing_command_is_answered_and_the_session_goes_on(tmp_path, monkeyp
     assert [(c, r.strip()) for c, r in replies(out)] == [
         ("/help", t("en", "bot.internal_error")),  # a bug: trying again would not help
         ("/explain iteration:0", "You have no runs in this channel yet. Start one with /solve."),
-        ("/bogus", "commands: /solve, /explain, /compare, /help (e.g. /solve x0:1 lr:0.01), /quit"),
+        (
+            "/bogus",
+            "commands: /solve, /explain, /compare, /quiz, /help (e.g. /solve x0:1 lr:0.01), /quit",
+        ),
         ("/quit", ""),  # and nothing after it is read
     ]
 

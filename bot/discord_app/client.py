@@ -14,6 +14,7 @@ from ..tutor.tutor import Tutor
 from .buttons import bind_tutor
 from .commands import build_commands
 from .errors import TutorCommandTree
+from .quiz import answer_submitted, bind_quiz, quiz_command
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 30
@@ -32,12 +33,13 @@ class TutorClient(discord.Client):
         self.tree = TutorCommandTree(self)
         for command in build_commands(tutor):
             self.tree.add_command(command)
+        self.tree.add_command(quiz_command(tutor))
         self._heartbeat: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         """Translations, then sync only where the config asks (never on every start by default)."""
         await self.tree.set_translator(CatalogueTranslator())
-        self.add_dynamic_items(bind_tutor(self.tutor))
+        self.add_dynamic_items(bind_tutor(self.tutor), bind_quiz(self.tutor))
         guild_id = self.config.discord.dev_guild_id
         if guild_id:
             guild = discord.Object(id=guild_id)
@@ -60,6 +62,10 @@ class TutorClient(discord.Client):
         """True while the gateway connection is down (between a drop and the resume)."""
         ws = self.ws
         return ws is None or ws.socket is None or ws.socket.closed
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A quiz answer typed into its modal (the only modal; it holds no state here)."""
+        await answer_submitted(self.tutor, interaction)
 
     async def on_ready(self) -> None:
         """Log who we are once connected."""

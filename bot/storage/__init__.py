@@ -9,10 +9,14 @@ from .errors import StorageError, StorageUnavailable
 from .interface import RunStore, RunSummary, StoredRun
 from .migrations import MIGRATIONS, Migration
 from .open import check_storage, open_store
+from .quiz import QuizAttempt, QuizScore, Recorded
 
 __all__ = [
     "MIGRATIONS",
     "Migration",
+    "QuizAttempt",
+    "QuizScore",
+    "Recorded",
     "RunStore",
     "RunSummary",
     "StorageError",

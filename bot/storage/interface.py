@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from .quiz import QuizAttempt, QuizScore, Recorded
+
 if TYPE_CHECKING:  # solver imports torch; `python -m bot` checks storage before it loads
     from solver import Outcome, Run
 
@@ -67,6 +69,18 @@ class RunStore(ABC):
     @abstractmethod
     def count(self) -> int:
         """How many runs are stored, all users together."""
+
+    @abstractmethod
+    def record_quiz_answer(self, attempt: QuizAttempt) -> Recorded:
+        """Count the first answer to a question in the user's score; a later one changes nothing."""
+
+    @abstractmethod
+    def quiz_score(self, user_id: int, guild_id: int | None) -> QuizScore | None:
+        """The user's quiz score in this server (None: a DM or the console), or None if none."""
+
+    @abstractmethod
+    def quiz_board(self, guild_id: int | None, limit: int = 10) -> list[QuizScore]:
+        """The server's best quiz scores, highest first."""
 
     @abstractmethod
     def close(self) -> None:

@@ -50,3 +50,36 @@ _POSTGRES = {
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(sqlite=_RUNS_V1.format_map(_SQLITE), postgres=_RUNS_V1.format_map(_POSTGRES)),
 )
+
+# The quiz (issue 14): one row per question answered, keyed by the question, so a second
+# answer (or a redelivered one) is never counted twice; and a score row per user and server
+# (guild_id 0 outside servers), updated in the same transaction.
+_QUIZ_V1 = """
+    CREATE TABLE quiz_attempts (
+        id {id},
+        question_id {int} NOT NULL,
+        user_id {int} NOT NULL,
+        guild_id {int} NOT NULL,
+        level INTEGER NOT NULL,
+        correct INTEGER NOT NULL,
+        created_at {real} NOT NULL,
+        UNIQUE (question_id, user_id)
+    );
+    CREATE TABLE quiz_scores (
+        user_id {int} NOT NULL,
+        guild_id {int} NOT NULL,
+        display_name TEXT NOT NULL,
+        score INTEGER NOT NULL,
+        right_answers INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        streak INTEGER NOT NULL,
+        best_streak INTEGER NOT NULL,
+        updated_at {real} NOT NULL,
+        PRIMARY KEY (user_id, guild_id)
+    );
+    CREATE INDEX quiz_scores_board ON quiz_scores (guild_id, score);
+    """
+QUIZ_MIGRATION = Migration(
+    sqlite=_QUIZ_V1.format_map(_SQLITE), postgres=_QUIZ_V1.format_map(_POSTGRES)
+)
+MIGRATIONS = (*MIGRATIONS, QUIZ_MIGRATION)

@@ -20,7 +20,7 @@ from solver import Run
 from . import rows
 from .errors import StorageError, StorageUnavailable
 from .migrations import MIGRATIONS
-from .sql_store import SqlRunStore
+from .sql_store import Execute, SqlRunStore, T
 from .url import redacted
 
 # Migrations run under this advisory lock, so gateways starting together apply each step once.
@@ -102,6 +102,10 @@ class PostgresRunStore(SqlRunStore):
                 yield conn
         except psycopg.OperationalError as e:  # includes the pool's timeout
             raise StorageUnavailable(f"{self._where}: {_first_line(e)}") from None
+
+    def _transact(self, work: Callable[[Execute], T]) -> T:
+        with self._connection() as conn:
+            return work(lambda sql, args: conn.execute(rows.pg(sql), args).rowcount)
 
     def _fetch(self, sql: str, args: tuple[int, ...]) -> list[tuple[Any, ...]]:
         with self._connection() as conn:

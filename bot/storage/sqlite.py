@@ -14,7 +14,7 @@ from solver import Run
 from . import rows
 from .errors import StorageError
 from .migrations import MIGRATIONS
-from .sql_store import SqlRunStore
+from .sql_store import Execute, SqlRunStore, T
 from .sqlite_file import check_storage_path
 
 _WRITABLE = "check that this user can write it and its folder, or set storage.path elsewhere"
@@ -69,6 +69,10 @@ class SqliteRunStore(SqlRunStore):
         """Close the database; the store cannot be used afterwards."""
         with self._lock:
             self._db.close()
+
+    def _transact(self, work: Callable[[Execute], T]) -> T:
+        with self._lock, self._db:
+            return work(lambda sql, args: self._db.execute(sql, args).rowcount)
 
     def _fetch(self, sql: str, args: tuple[int, ...]) -> list[tuple[Any, ...]]:
         with self._lock:

@@ -15,11 +15,12 @@ from .context import TutorContext
 from .explain import explain_iteration, find_run, recent_runs
 from .export import export_csv
 from .layout import help_reply
+from .quiz import answer_quiz, ask_quiz, quiz_stats
 from .solve import admit_solve, run_solve, solve_numbers
 
 
 class Tutor(TutorContext):
-    """/solve, /compare, /explain, /help and the buttons over a run store and a work pool."""
+    """/solve, /compare, /explain, /quiz, /help and the buttons over a run store and a work pool."""
 
     admit_solve = admit_solve
     solve_numbers = solve_numbers  # the numbers now, the picture by `await staged.final()`
@@ -33,6 +34,9 @@ class Tutor(TutorContext):
     step = step
     admit_rerun = admit_rerun
     export_csv = export_csv
+    ask_quiz = ask_quiz
+    answer_quiz = answer_quiz
+    quiz_stats = quiz_stats
 
     def help(self, lang: str) -> Reply:
         """The /help answer; no executor needed."""

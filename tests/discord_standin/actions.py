@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
-from . import payloads
+from . import modal_rules, payloads
 from .interactions import AUTOCOMPLETE, COMMAND, COMPONENT, MODAL_SUBMIT, InteractionHandle
 from .options import command_options
 from .records import Message
@@ -193,6 +193,10 @@ class UserActions:
         modal = await handle.wait_callback()
         if modal.type != 9:
             raise ValueError("stand-in: that interaction was not answered with a modal")
+        for item in modal_rules.text_inputs(modal.data):
+            problem = modal_rules.value_problem(item, values.get(item["custom_id"], ""))
+            if problem is not None:  # Discord's client would not let the user submit it
+                raise ValueError(f"stand-in: {problem}")
 
         def filled(item: dict[str, Any]) -> dict[str, Any]:
             if item.get("type") == 4:

@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
-from . import validation
+from . import modal_rules, validation
 from .records import CallbackRecord, Edit, Message, UploadedFile
 
 if TYPE_CHECKING:
@@ -220,6 +220,11 @@ class InteractionRules:
                 }
             )
         message: Message | None = None
+        if kind == 9:
+            problems = modal_rules.modal_errors(data)
+            if problems:
+                self.standin.violation("limit", 50035, "POST", path, repr(problems))
+                return 400, validation.form_error_body(problems)
         if kind in (4, 7):
             problem = self._check_message(data, files, path, "POST", creating=kind == 4)
             if problem is not None:
