@@ -15,7 +15,15 @@ if TYPE_CHECKING:
     from ._loop import MAX_BATCH, Progress, solve, solve_batch
     from ._numbers import article_number, typed_number
     from ._outcome_text import hint_text, outcome_label, outcome_words
-    from ._race import RACE_METHODS, TOLERANCE, Lane, Race, race, steps_to_reach
+    from ._race import (
+        RACE_METHODS,
+        TOLERANCE,
+        Lane,
+        Race,
+        race,
+        race_settings,
+        steps_to_reach,
+    )
     from ._run import (
         MAX_STEPS,
         OPTIMIZERS,
@@ -35,7 +43,15 @@ _HOMES = {
     "._loop": ("MAX_BATCH", "Progress", "solve", "solve_batch"),
     "._numbers": ("article_number", "typed_number"),
     "._outcome_text": ("hint_text", "outcome_label", "outcome_words"),
-    "._race": ("RACE_METHODS", "TOLERANCE", "Lane", "Race", "race", "steps_to_reach"),
+    "._race": (
+        "RACE_METHODS",
+        "TOLERANCE",
+        "Lane",
+        "Race",
+        "race",
+        "race_settings",
+        "steps_to_reach",
+    ),
     "._run": (
         "MAX_STEPS",
         "METHODS",
@@ -83,6 +99,7 @@ __all__ = [
     "outcome_words",
     "parse_equation",
     "race",
+    "race_settings",
     "render_comparison",
     "render_convergence",
     "solve",

@@ -124,7 +124,8 @@ def compare_reply(
 def help_reply(lang: str) -> Reply:
     """What gradient descent does here, and each command with an example."""
     commands = "\n".join(
-        t(lang, key) for key in ("help.solve", "help.explain", "help.compare", "help.help")
+        t(lang, key)
+        for key in ("help.solve", "help.explain", "help.compare", "race.help", "help.help")
     )
     return Reply(
         title=t(lang, "help.title"),
