@@ -43,8 +43,8 @@ OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
     },
     "explain": {"iteration": integer, "run": integer},
     "compare": {"lrs": str, "x0": number, "steps": integer, "equation": str},
-    "race": {"x0": number, "lr": number, "steps": integer, "equation": str, "precision": str},
     "help": {},
+    "race": {"x0": number, "lr": number, "steps": integer, "equation": str, "precision": str},
 }
 REQUIRED = {"explain": ("iteration",), "compare": ("lrs",)}
 _TYPE_NAMES = {"number": "number", "integer": "integer", "str": "text"}

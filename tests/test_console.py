@@ -162,6 +162,7 @@ def test_help_lists_the_console_commands_and_their_options():
         "/explain iteration:integer [run:integer]",
         "/compare lrs:text [x0:number] [steps:integer] [equation:text]",
         "/help",
+        "/race [x0:number] [lr:number] [steps:integer] [equation:text] [precision:text]",
     ]
     assert listed[len(OPTIONS)].startswith("/quit")
     examples = listed[len(OPTIONS) + 1 :]
