@@ -8,6 +8,7 @@ nearest where the run ended) and stayed there, or why it never did.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, replace
 
 from ._loop import solve
@@ -85,9 +86,14 @@ def race_settings(settings: Settings) -> list[Settings]:
 def race(settings: Settings, *, max_seconds: float | None = None) -> Race:
     """SGD, momentum and Adam at settings.lr and Newton's method, each a full run of its own.
 
-    `max_seconds` bounds the whole race (each method gets a quarter). Raises EquationError
-    when the equation does not parse and SettingsError when a method cannot use the settings.
+    `max_seconds` bounds the whole race: each method gets the time the ones before it left
+    (so a cold start's slow first torch call does not starve the first method of a fixed
+    share). Raises EquationError when the equation does not parse and SettingsError when a
+    method cannot use the settings.
     """
-    each = None if max_seconds is None else max_seconds / len(RACE_METHODS)
-    runs = [solve(one, max_seconds=each) for one in race_settings(settings)]
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    runs = []
+    for one in race_settings(settings):
+        left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+        runs.append(solve(one, max_seconds=left))
     return Race(tuple(lane_of(run) for run in runs))
