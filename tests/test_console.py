@@ -217,7 +217,10 @@ def test_a_failing_command_is_answered_and_the_session_goes_on(tmp_path, monkeyp
     assert [(c, r.strip()) for c, r in replies(out)] == [
         ("/help", t("en", "bot.internal_error")),  # a bug: trying again would not help
         ("/explain iteration:0", "You have no runs in this channel yet. Start one with /solve."),
-        ("/bogus", "commands: /solve, /explain, /compare, /help (e.g. /solve x0:1 lr:0.01), /quit"),
+        (
+            "/bogus",
+            "commands: /solve, /explain, /compare, /help, /race (e.g. /solve x0:1 lr:0.01), /quit",
+        ),
         ("/quit", ""),  # and nothing after it is read
     ]
 
