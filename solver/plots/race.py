@@ -82,8 +82,10 @@ class RaceFigure:
             handles.append(loss)
             labels.append(line.labels[say.lang])
         first = picture.lines[0] if picture.lines else None
-        if first is not None and first.path_x.size:
+        if first is not None and first.path_x.size:  # every method starts at the same x0
             self.start.set_data(first.path_x[:1], first.path_loss[:1])
+        else:
+            self.start.set_data([], [])
         self.curve.set_data(picture.grid, picture.curve)
         self.roots.set_data(picture.roots, [0.0] * len(picture.roots))
         top = _top(picture, tops)

@@ -122,5 +122,5 @@ def _curve(eq: Equation | None, grid: np.ndarray) -> tuple[np.ndarray, list[floa
         curve = values * values
     curve[~np.isfinite(curve)] = np.nan
     lo, hi = float(grid[0]), float(grid[-1])
-    roots = [r for r in roots_among(eq, grid, float(grid[len(grid) // 2]), every=True)]
+    roots = roots_among(eq, grid, float(grid[len(grid) // 2]), every=True)
     return curve, sorted(r for r in roots if lo <= r <= hi)
