@@ -23,7 +23,9 @@ def main() -> None:
     (DOCS / "compare-default.png").write_bytes(render_comparison(runs))
     # /race x0:1 lr:0.01 on x² − 2: Newton within 1e-6 after 4 steps, SGD after 78.
     (DOCS / "race-default.png").write_bytes(render_race(race(Settings())))
-    print(f"wrote {DOCS / 'solve-default.png'}, {DOCS / 'compare-default.png'} and race-default.png")
+    print(
+        f"wrote {DOCS / 'solve-default.png'}, {DOCS / 'compare-default.png'} and race-default.png"
+    )
 
 
 if __name__ == "__main__":
