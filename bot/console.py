@@ -1,7 +1,8 @@
 """`python -m bot --console`: the same command handlers in a terminal, like Hubot's shell adapter.
 
 One local user in one channel; type `/solve x0:1 lr:0.01`, `/explain iteration:1`,
-`/compare lrs:0.01 0.1`, `/quiz level:3` (the next line is the answer), `/help`. Images are saved under a folder whose path is printed.
+`/compare lrs:0.01 0.1`, `/race x0:1 lr:0.01`, `/quiz level:3` (the next line is the answer),
+`/help`. Images are saved under a folder whose path is printed.
 With `--lang ja` the user is a Japanese Discord client: replies and pictures are Japanese.
 """
 
@@ -104,6 +105,10 @@ class Console:
             )
         if name == "quiz":
             return await self._ask(options)
+        if name == "race":
+            return await self.tutor.race_numbers(
+                self.tutor.admit_race(self.caller, **options)  # type: ignore[arg-type]
+            )
         return self.tutor.help(self.caller.lang)
 
     async def _ask(self, options: dict[str, object]) -> Reply:

@@ -51,6 +51,7 @@ OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
     },
     "explain": {"iteration": integer, "run": integer},
     "compare": {"lrs": str, "x0": number, "steps": integer, "equation": str},
+    "race": {"x0": number, "lr": number, "steps": integer, "equation": str, "precision": str},
     "quiz": {"level": integer, "stats": boolean},
     "help": {},
 }
@@ -90,6 +91,7 @@ def commands_help() -> str:
         "  /solve equation:x^2 = 2 optimizer:adam steps:200",
         "  /explain iteration:1",
         "  /compare lrs:0.01 0.1 0.5",
+        "  /race x0:1 lr:0.01",
         "  /quiz level:3",
         "  /quiz stats:true",
         "After /quiz level:N the next line typed is the answer.",

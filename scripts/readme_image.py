@@ -1,13 +1,15 @@
 """Regenerate the README's picture: the convergence figure of the default /solve.
 
-python scripts/readme_image.py   # writes docs/solve-default.png and docs/compare-default.png
+python scripts/readme_image.py   # writes docs/solve-default.png, docs/compare-default.png
+                                 # and docs/race-default.png
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from solver import Settings, render_comparison, render_convergence, solve, solve_batch
+from solver import Settings, race, render_comparison, render_convergence, solve, solve_batch
+from solver.plots import render_race
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -19,7 +21,11 @@ def main() -> None:
     lrs = [0.001, 0.01, 0.05, 0.2]
     runs = solve_batch(Settings(equation="x**2 - 2"), lrs)
     (DOCS / "compare-default.png").write_bytes(render_comparison(runs))
-    print(f"wrote {DOCS / 'solve-default.png'} and {DOCS / 'compare-default.png'}")
+    # /race x0:1 lr:0.01 on x² − 2: Newton within 1e-6 after 4 steps, SGD after 78.
+    (DOCS / "race-default.png").write_bytes(render_race(race(Settings())))
+    print(
+        f"wrote {DOCS / 'solve-default.png'}, {DOCS / 'compare-default.png'} and race-default.png"
+    )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,15 @@ if TYPE_CHECKING:
     from ._loop import MAX_BATCH, Progress, solve, solve_batch
     from ._numbers import article_number, typed_number
     from ._outcome_text import hint_text, outcome_label, outcome_words
+    from ._race import (
+        RACE_METHODS,
+        TOLERANCE,
+        Lane,
+        Race,
+        race,
+        race_settings,
+        steps_to_reach,
+    )
     from ._run import (
         MAX_STEPS,
         OPTIMIZERS,
@@ -34,8 +43,18 @@ _HOMES = {
     "._loop": ("MAX_BATCH", "Progress", "solve", "solve_batch"),
     "._numbers": ("article_number", "typed_number"),
     "._outcome_text": ("hint_text", "outcome_label", "outcome_words"),
+    "._race": (
+        "RACE_METHODS",
+        "TOLERANCE",
+        "Lane",
+        "Race",
+        "race",
+        "race_settings",
+        "steps_to_reach",
+    ),
     "._run": (
         "MAX_STEPS",
+        "METHODS",
         "OPTIMIZERS",
         "PRECISIONS",
         "Hint",
@@ -53,16 +72,21 @@ _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 __all__ = [
     "MAX_BATCH",
     "MAX_STEPS",
+    "METHODS",
     "OPTIMIZERS",
     "PRECISIONS",
+    "RACE_METHODS",
+    "TOLERANCE",
     "Equation",
     "EquationError",
     "Explanation",
     "Hint",
     "Iteration",
     "IterationOutOfRange",
+    "Lane",
     "Outcome",
     "Progress",
+    "Race",
     "Run",
     "Section",
     "Settings",
@@ -74,10 +98,13 @@ __all__ = [
     "outcome_label",
     "outcome_words",
     "parse_equation",
+    "race",
+    "race_settings",
     "render_comparison",
     "render_convergence",
     "solve",
     "solve_batch",
+    "steps_to_reach",
     "typed_number",
 ]
 

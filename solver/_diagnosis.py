@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ._roots import Root, least_value, nearest
+from ._roots import Root, exact_value, least_value, nearest
 from ._run import HUGE_LOSS, HUGE_X, MOMENTUM, Hint, Iteration, Outcome, Settings
 from .equation import Equation
 from .equation.rounding import noise, resolution, spacing
@@ -109,6 +109,8 @@ def diagnose(
     trouble: Outcome | None,
 ) -> tuple[Outcome, Root | None, Hint | None]:
     """The outcome, the nearest true root and the hint of a finished loop."""
+    if settings.optimizer == "newton":
+        return diagnose_newton(eq, settings, iterations, final_x, trouble)
     path = [it.x for it in iterations] + [final_x]
     # A diverged x is far from everything: the root that matters is the one near the start.
     near = settings.x0 if trouble is Outcome.DIVERGED else final_x
@@ -199,3 +201,51 @@ def stall_distance(eq: Equation, settings: Settings, root: Root) -> float:
     if not rate > 0:
         return math.inf
     return spacing(root.x, settings.precision) / 2 / rate
+
+
+def diagnose_newton(
+    eq: Equation,
+    settings: Settings,
+    iterations: list[Iteration],
+    final_x: float,
+    trouble: Outcome | None,
+) -> tuple[Outcome, Root | None, Hint | None]:
+    """Newton's method has no learning rate, so no lr bound: it converges, stops at a flat
+    tangent (f'(x_k) = 0, the loop's STUCK), runs away, freezes short of a root, or wanders
+    (cycles, or still on its way) within its steps."""
+    path = [it.x for it in iterations] + [final_x]
+    near = settings.x0 if trouble is Outcome.DIVERGED else final_x
+    root = nearest(eq, near, fallback=settings.x0, path=path)
+    if trouble is Outcome.TIMED_OUT or not iterations:
+        key = (
+            "timed_out_converged"
+            if converged(eq, final_x, root, settings.precision)
+            else "timed_out"
+        )
+        return Outcome.TIMED_OUT, root, Hint(key, done=len(iterations))
+    if trouble is Outcome.OUT_OF_DOMAIN:
+        return trouble, root, Hint("out_of_domain", at_x=final_x)
+    if trouble is Outcome.DIVERGED:
+        cause = stop_cause(eq, iterations[-1])
+        if root is None:
+            hint = _no_root_hint(eq, settings, path[:-1], settings.x0)
+            return trouble, None, Hint(hint.key, at_x=hint.at_x, f_at=hint.f_at, cause=cause)
+        return trouble, root, Hint("newton_diverged", cause=cause)
+    if converged(eq, final_x, root, settings.precision):
+        return Outcome.CONVERGED, root, None
+    value = eq.value(final_x)
+    frozen = _frozen(iterations, final_x)
+    if root is None:
+        outcome = Outcome.STUCK if frozen or trouble is Outcome.STUCK else Outcome.STILL_MOVING
+        return outcome, None, _no_root_hint(eq, settings, path, final_x)
+    if trouble is Outcome.STUCK:
+        # The loop saw f'(x_k) = 0 in the run's precision; float64 says whether it truly is.
+        exact = exact_value(eq.derivative, final_x)
+        key = "newton_zero_slope" if exact == 0 else "newton_slope_rounds_to_zero"
+        return Outcome.STUCK, root, Hint(key, at_x=final_x, f_at=value)
+    if frozen:
+        return Outcome.STUCK, root, Hint("newton_frozen", at_x=final_x, f_at=value)
+    if root.multiple:  # f' = 0 at the root too: each step only halves (x²) the distance
+        distance = abs(final_x - root.x)
+        return Outcome.STILL_MOVING, root, Hint("newton_double_root", distance=distance)
+    return Outcome.STILL_MOVING, root, Hint("newton_wandering", at_x=final_x, f_at=value)

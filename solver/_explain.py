@@ -9,6 +9,7 @@ from functools import partial
 
 import torch
 
+from ._explain_newton import newton_lines
 from ._numbers import article_number as fmt
 from ._numbers import typed_number
 from ._run import ADAM_BETAS, ADAM_EPS, MOMENTUM, Outcome, Run
@@ -188,7 +189,12 @@ def explain(run: Run, k: int, lang: str = "en") -> Explanation:
     ]
     x_next: float | None = None
     predicted: float | None = None
-    if _stepped(run, k):
+    if run.settings.optimizer == "newton":
+        # Newton's step follows the tangent of f, not the loss: sections ②–④ are its own.
+        newton, predicted = newton_lines(run, k, eq, say)
+        sections[1:] = [Section(heading, lines) for heading, lines in newton]
+        x_next = None if predicted is None else run.next_x(k)
+    elif _stepped(run, k):
         lines, predicted = _update_lines(run, k, say)
         x_next = run.next_x(k)
         lines.append(say("explain.next", k1=k + 1, x=fmt(x_next)))

@@ -40,7 +40,8 @@ def _state_columns(optimizer: torch.optim.Optimizer, x: torch.Tensor) -> dict[st
     return columns
 
 
-def _looks_fine(x: float, y: float, loss: float, grad: float) -> bool:
+def looks_fine(x: float, y: float, loss: float, grad: float) -> bool:
+    """All four numbers are finite and within the cutoffs (else classify_trouble looks closer)."""
     # Comparisons with NaN are False, so this is also a finiteness test; only when it
     # fails does classify_trouble look closer (it evaluates f in float64).
     return abs(x) <= HUGE_X and abs(y) < math.inf and loss <= HUGE_LOSS and abs(grad) < math.inf
@@ -53,8 +54,13 @@ def solve(
 
     Each iteration records x, y, the loss and dL/dx before the step. The run takes
     all its steps unless x diverges or leaves f's domain, or `max_seconds` passes.
-    Raises EquationError when `settings.equation` does not parse.
+    Raises EquationError when `settings.equation` does not parse. A "newton" run is
+    Newton's method (solver._newton) with the same record.
     """
+    if settings.optimizer == "newton":
+        from ._newton import solve_newton  # it builds on this module's helpers
+
+        return solve_newton(settings, max_seconds=max_seconds, progress=progress)
     eq = parse_equation(settings.equation)
     optimizer = settings.optimizer
     started = time.monotonic()
@@ -81,7 +87,7 @@ def solve(
         xv, yv, lv = x.item(), y.item(), loss.item()
         gv = x.grad.item() if x.grad is not None else 0.0
         progress.k, progress.x, progress.loss = k, xv, lv
-        if not _looks_fine(xv, yv, lv, gv):
+        if not looks_fine(xv, yv, lv, gv):
             trouble = classify_trouble(eq, xv, yv, lv, gv)
             if trouble is not None:
                 iterations.append(Iteration(k, xv, yv, lv, gv))
@@ -108,8 +114,10 @@ def solve_batch(
 
     Row i is `settings` with lr = lrs[i] (and x0 = x0s[i] when given) and gives the same
     iterations as `solve` of those settings. A row that diverges stops being recorded while
-    the others go on.
+    the others go on. Newton's method has no batched form: SettingsError.
     """
+    if settings.optimizer == "newton":
+        raise SettingsError("unknown_optimizer", "a batched run needs sgd, momentum or adam")
     eq = parse_equation(settings.equation)
     starts = [settings.x0] * len(lrs) if x0s is None else list(x0s)
     if len(starts) != len(lrs) or not 1 <= len(lrs) <= MAX_BATCH:
@@ -150,7 +158,7 @@ def solve_batch(
         gs = x.grad.tolist() if x.grad is not None else [0.0] * n
         progress.k, progress.x, progress.loss = k, xs[active[0]], ls[active[0]]
         for i in active:
-            if not _looks_fine(xs[i], ys[i], ls[i], gs[i]):
+            if not looks_fine(xs[i], ys[i], ls[i], gs[i]):
                 troubles[i] = classify_trouble(eq, xs[i], ys[i], ls[i], gs[i])
         opt.step()
         columns = _state_columns(opt, x)

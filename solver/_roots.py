@@ -76,6 +76,17 @@ def _signed(expr: sympy.Expr, x: float) -> sympy.Float | None:
         return None
 
 
+def exact_value(expr: sympy.Expr, x: float) -> float | None:
+    """expr at the float x in 40 digits, rounded to a float (0 only when exactly 0), or None."""
+    value = _signed(expr, x)
+    if value is None:
+        return None
+    rounded = float(value)
+    if rounded == 0 and value != 0:  # below float64's range: the smallest float of its sign
+        return math.copysign(5e-324, float(sympy.sign(value)))
+    return rounded
+
+
 def _exact(expr: sympy.Expr, x: float) -> sympy.Float | None:
     value = _signed(expr, x)
     return None if value is None else abs(value)

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, NamedTuple, cast
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
+# Every method a run may use: the torch optimizers and Newton's method (solver._newton).
+METHODS = (*OPTIMIZERS, "newton")
 PRECISIONS = ("float32", "float64")
 MOMENTUM = 0.9
 ADAM_BETAS = (0.9, 0.999)  # torch.optim.Adam's defaults, written where every user reads them
@@ -70,9 +72,9 @@ class Settings:
     def __post_init__(self) -> None:
         if not isinstance(self.equation, str):
             raise SettingsError("equation_not_text", "equation must be text")
-        if self.optimizer not in OPTIMIZERS:
+        if self.optimizer not in METHODS:
             raise SettingsError(
-                "unknown_optimizer", f"optimizer must be one of {', '.join(OPTIMIZERS)}"
+                "unknown_optimizer", f"optimizer must be one of {', '.join(METHODS)}"
             )
         if self.precision not in PRECISIONS:
             raise SettingsError(
@@ -132,7 +134,7 @@ class Iteration(NamedTuple):
 
     `state` is the optimizer's state right after the k-th step, the numbers that
     turned x_k into x_{k+1}: momentum has `momentum_buffer`; Adam has `exp_avg`,
-    `exp_avg_sq` and `step`. Plain SGD has none. A NamedTuple rather than a frozen
+    `exp_avg_sq` and `step`; Newton has `slope`, f'(x_k). Plain SGD has none. A NamedTuple rather than a frozen
     dataclass: a long run records many thousands, and this builds them 4× faster.
     """
 

@@ -87,7 +87,7 @@ def test_a_piped_session_prints_each_reply_and_saves_its_pictures(tmp_path):
     assert "Traceback" not in err
     banner = out.splitlines()[0]
     assert banner.startswith(
-        "gd-tutor console · commands: /solve, /explain, /compare, /quiz, /help"
+        "gd-tutor console · commands: /solve, /explain, /compare, /race, /quiz, /help"
     )
 
     for line in ARTICLE:  # the article's numbers, byte for byte
@@ -163,6 +163,7 @@ def test_help_lists_the_console_commands_and_their_options():
         " [precision:text]",
         "/explain iteration:integer [run:integer]",
         "/compare lrs:text [x0:number] [steps:integer] [equation:text]",
+        "/race [x0:number] [lr:number] [steps:integer] [equation:text] [precision:text]",
         "/quiz [level:integer] [stats:true|false]",
         "/help",
     ]
@@ -221,7 +222,8 @@ def test_a_failing_command_is_answered_and_the_session_goes_on(tmp_path, monkeyp
         ("/explain iteration:0", "You have no runs in this channel yet. Start one with /solve."),
         (
             "/bogus",
-            "commands: /solve, /explain, /compare, /quiz, /help (e.g. /solve x0:1 lr:0.01), /quit",
+            "commands: /solve, /explain, /compare, /race, /quiz, /help (e.g. /solve x0:1 lr:0.01),"
+            " /quit",
         ),
         ("/quit", ""),  # and nothing after it is read
     ]

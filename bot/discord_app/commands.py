@@ -61,7 +61,7 @@ async def answer_in_stages(interaction: discord.Interaction, staged: Staged) -> 
 
 
 def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[type-arg]
-    """/solve, /explain, /compare and /help bound to `tutor`."""
+    """/solve, /explain, /compare, /race and /help bound to `tutor`."""
     max_steps = tutor.config.solver.max_steps  # the config loader keeps it within the solver's
 
     @app_commands.command(name="solve", description=text("command.solve.description"))
@@ -135,9 +135,39 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
             job.release()  # the slot goes back at once if the job never reached the pool
         await answer_in_stages(interaction, staged)
 
+    @app_commands.command(name="race", description=text("command.race.description"))
+    @app_commands.describe(
+        **SHARED_OPTIONS,
+        lr=text("option.lr.description"),
+        precision=text("option.precision.description"),
+    )
+    @app_commands.choices(precision=PRECISION_CHOICES)
+    async def race(
+        interaction: discord.Interaction,
+        x0: float = 1.0,
+        lr: float = 0.01,
+        steps: app_commands.Range[int, 1, max_steps] = 100,
+        equation: app_commands.Range[str, 1, 200] = DEFAULT_EQUATION,
+        precision: str = "float32",
+    ) -> None:
+        job = tutor.admit_race(
+            caller_of(interaction),
+            x0=x0,
+            lr=lr,
+            steps=steps,
+            equation=equation,
+            precision=precision,
+        )
+        try:
+            await interaction.response.defer(thinking=True)
+            staged = await tutor.race_numbers(job)
+        finally:
+            job.release()  # the slot goes back at once if the job never reached the pool
+        await answer_in_stages(interaction, staged)
+
     @app_commands.command(name="help", description=text("command.help.description"))
     async def help_command(interaction: discord.Interaction) -> None:
         reply = tutor.help(caller_of(interaction).lang)
         await interaction.response.send_message(**send_kwargs(reply))
 
-    return [solve, explain, compare, help_command]
+    return [solve, explain, compare, race, help_command]

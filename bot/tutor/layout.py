@@ -125,7 +125,14 @@ def help_reply(lang: str) -> Reply:
     """What gradient descent does here, and each command with an example."""
     commands = "\n".join(
         t(lang, key)
-        for key in ("help.solve", "help.explain", "help.compare", "help.quiz.line", "help.help")
+        for key in (
+            "help.solve",
+            "help.explain",
+            "help.compare",
+            "race.help",
+            "help.quiz.line",
+            "help.help",
+        )
     )
     return Reply(
         title=t(lang, "help.title"),

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypedDict, Unpack
 
-from solver import MAX_STEPS, EquationError, Settings, SettingsError, check_equation
+from solver import MAX_STEPS, OPTIMIZERS, EquationError, Settings, SettingsError, check_equation
 from solver.equation import CheckedEquation
 
 from .errors import UserError
@@ -36,6 +36,9 @@ def checked_settings(lang: str, max_steps: int, **options: Unpack[SettingsOption
         if error.code == "steps_out_of_range":  # the config's bound may exceed the solver's
             raise UserError("bot.steps_too_many", max=min(max_steps, MAX_STEPS)) from None
         raise UserError("bot.bad_setting", detail=settings_error_text(error, lang)) from None
+    if settings.optimizer not in OPTIMIZERS:  # Newton's method runs in /race, beside them
+        refusal = SettingsError("unknown_optimizer", "newton runs only in a race")
+        raise UserError("bot.bad_setting", detail=settings_error_text(refusal, lang))
     if not 1 <= settings.steps <= max_steps:
         raise UserError("bot.steps_too_many", max=max_steps)
     return settings

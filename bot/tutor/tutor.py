@@ -16,11 +16,13 @@ from .explain import explain_iteration, find_run, recent_runs
 from .export import export_csv
 from .layout import help_reply
 from .quiz import answer_quiz, ask_quiz, quiz_stats
+from .race import admit_race, race_numbers, run_race
 from .solve import admit_solve, run_solve, solve_numbers
 
 
 class Tutor(TutorContext):
-    """/solve, /compare, /explain, /quiz, /help and the buttons over a run store and a work pool."""
+    """/solve, /compare, /race, /explain, /quiz, /help and the buttons over a run store and a
+    work pool."""
 
     admit_solve = admit_solve
     solve_numbers = solve_numbers  # the numbers now, the picture by `await staged.final()`
@@ -28,6 +30,9 @@ class Tutor(TutorContext):
     admit_compare = admit_compare
     compare_numbers = compare_numbers
     run_compare = run_compare
+    admit_race = admit_race
+    race_numbers = race_numbers
+    run_race = run_race
     explain = explain_iteration
     find_run = find_run
     recent = recent_runs

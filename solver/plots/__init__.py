@@ -21,9 +21,16 @@ if TYPE_CHECKING:
         convergence_figure,
         render_comparison,
         render_convergence,
+        render_race,
     )
 
-__all__ = ["comparison_figure", "convergence_figure", "render_comparison", "render_convergence"]
+__all__ = [
+    "comparison_figure",
+    "convergence_figure",
+    "render_comparison",
+    "render_convergence",
+    "render_race",
+]
 
 
 def __getattr__(name: str) -> Any:

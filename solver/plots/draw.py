@@ -16,7 +16,8 @@ from PIL import Image
 
 from .compare import ComparisonFigure
 from .convergence import ConvergenceFigure
-from .pictures import ComparisonPicture, ConvergencePicture, Picture
+from .pictures import ConvergencePicture, Picture, RacePicture
+from .race import RaceFigure
 
 _local = threading.local()
 
@@ -29,6 +30,12 @@ def figure_of(picture: Picture) -> Figure:
             convergence = _local.convergence = ConvergenceFigure()
         convergence.update(picture)
         return convergence.fig
+    if isinstance(picture, RacePicture):
+        race = getattr(_local, "race", None)
+        if race is None:
+            race = _local.race = RaceFigure()
+        race.update(picture)
+        return race.fig
     if not picture.lines:
         raise ValueError("a comparison needs at least one run")
     comparison = getattr(_local, "comparison", None)
@@ -38,7 +45,7 @@ def figure_of(picture: Picture) -> Figure:
     return comparison.fig
 
 
-def draw_png(picture: ConvergencePicture | ComparisonPicture) -> bytes:
+def draw_png(picture: Picture) -> bytes:
     """The picture as a 1200 x 500 opaque RGB PNG."""
     return png(figure_of(picture))
 

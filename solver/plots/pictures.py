@@ -69,4 +69,32 @@ class ComparisonPicture:
     floor: float | None
 
 
-Picture = ConvergencePicture | ComparisonPicture
+@dataclass(frozen=True)
+class RaceLine:
+    """One method of a race: its loss per iteration and its path on the loss curve."""
+
+    method: str  # sgd, momentum, adam or newton: its colour
+    loss: LogSeries
+    stop: tuple[int, float] | None  # (k, loss) of a run that diverged or left f's domain
+    path_x: np.ndarray
+    path_loss: np.ndarray
+    labels: dict[str, str]  # the legend's label by the language drawn
+
+
+@dataclass(frozen=True)
+class RacePicture:
+    """Methods raced on one problem: (a) the loss per iteration, (b) the paths on L(x)."""
+
+    lang: str
+    headings: dict[str, tuple[str, str]]
+    steps: int
+    lines: list[RaceLine]
+    positive: tuple[float, float] | None
+    floor: float | None
+    grid: np.ndarray
+    curve: np.ndarray  # L on the grid
+    roots: list[float]
+    window: tuple[float, float]
+
+
+Picture = ConvergencePicture | ComparisonPicture | RacePicture

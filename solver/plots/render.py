@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from .._race import Race
 from .._run import Run
 from .draw import draw_png, figure_of
 from .prepare import comparison_picture, convergence_picture
+from .race_prepare import race_picture
 
 
 def convergence_figure(run: Run, lang: str = "en") -> Figure:
@@ -40,3 +42,9 @@ def render_comparison(runs: list[Run], lang: str = "en") -> bytes:
     if not runs:
         raise ValueError("render_comparison needs at least one run")
     return draw_png(comparison_picture(runs, lang))
+
+
+def render_race(race: Race, lang: str = "en") -> bytes:
+    """A 1200 x 500 PNG of a race: (a) each method's loss per iteration on a log scale,
+    (b) their paths on the loss curve L(x) = f(x)²."""
+    return draw_png(race_picture(race, lang))
