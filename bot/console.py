@@ -1,7 +1,7 @@
 """`python -m bot --console`: the same command handlers in a terminal, like Hubot's shell adapter.
 
 One local user in one channel; type `/solve x0:1 lr:0.01`, `/explain iteration:1`,
-`/compare lrs:0.01 0.1`, `/help`. Images are saved under a folder whose path is printed.
+`/compare lrs:0.01 0.1`, `/animate`, `/help`. Images (and /animate's GIF) are saved under a folder whose path is printed.
 With `--lang ja` the user is a Japanese Discord client: replies and pictures are Japanese.
 """
 
@@ -95,6 +95,10 @@ class Console:
             return await self.tutor.compare_numbers(
                 self.tutor.admit_compare(self.caller, **options)  # type: ignore[arg-type]
             )
+        if name == "animate":
+            run = options.get("run")
+            assert run is None or isinstance(run, int)
+            return await self.tutor.animate(self.caller, run)
         return self.tutor.help(self.caller.lang)
 
     def _print(self, reply: Reply, end: bool = True) -> None:

@@ -43,6 +43,7 @@ OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
     },
     "explain": {"iteration": integer, "run": integer},
     "compare": {"lrs": str, "x0": number, "steps": integer, "equation": str},
+    "animate": {"run": integer},  # the Animate button: the GIF is saved, its path printed
     "help": {},
 }
 REQUIRED = {"explain": ("iteration",), "compare": ("lrs",)}
@@ -80,6 +81,7 @@ def commands_help() -> str:
         "  /solve equation:x^2 = 2 optimizer:adam steps:200",
         "  /explain iteration:1",
         "  /compare lrs:0.01 0.1 0.5",
+        "  /animate   (your latest run as a GIF; run:2 for another)",
     ]
     return "\n".join(lines)
 
