@@ -43,8 +43,8 @@ OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
     },
     "explain": {"iteration": integer, "run": integer},
     "compare": {"lrs": str, "x0": number, "steps": integer, "equation": str},
-    "animate": {"run": integer},  # the Animate button: the GIF is saved, its path printed
     "help": {},
+    "animate": {"run": integer},  # the Animate button: the GIF is saved, its path printed
 }
 REQUIRED = {"explain": ("iteration",), "compare": ("lrs",)}
 _TYPE_NAMES = {"number": "number", "integer": "integer", "str": "text"}

@@ -162,6 +162,7 @@ def test_help_lists_the_console_commands_and_their_options():
         "/explain iteration:integer [run:integer]",
         "/compare lrs:text [x0:number] [steps:integer] [equation:text]",
         "/help",
+        "/animate [run:integer]",
     ]
     assert listed[len(OPTIONS)].startswith("/quit")
     examples = listed[len(OPTIONS) + 1 :]
@@ -216,7 +217,10 @@ def test_a_failing_command_is_answered_and_the_session_goes_on(tmp_path, monkeyp
     assert [(c, r.strip()) for c, r in replies(out)] == [
         ("/help", t("en", "bot.internal_error")),  # a bug: trying again would not help
         ("/explain iteration:0", "You have no runs in this channel yet. Start one with /solve."),
-        ("/bogus", "commands: /solve, /explain, /compare, /help (e.g. /solve x0:1 lr:0.01), /quit"),
+        (
+            "/bogus",
+            "commands: /solve, /explain, /compare, /help, /animate (e.g. /solve x0:1 lr:0.01), /quit",
+        ),
         ("/quit", ""),  # and nothing after it is read
     ]
 

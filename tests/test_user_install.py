@@ -63,9 +63,10 @@ async def solve_then_click(
     for label in labels:
         click = await standin.click(answer, button(answer, label)["custom_id"], locale=locale)
         clicked.append(await wait_answer(click))
-        assert click.payload["authorizing_integration_owners"] == handle.payload[
-            "authorizing_integration_owners"
-        ]
+        assert (
+            click.payload["authorizing_integration_owners"]
+            == handle.payload["authorizing_integration_owners"]
+        )
     return answer, clicked[0], clicked[1]
 
 
