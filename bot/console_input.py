@@ -81,7 +81,7 @@ def commands_help() -> str:
         "  /solve equation:x^2 = 2 optimizer:adam steps:200",
         "  /explain iteration:1",
         "  /compare lrs:0.01 0.1 0.5",
-        "  /animate   (your latest run as a GIF; run:2 for another)",
+        "  /animate run:1",
     ]
     return "\n".join(lines)
 
