@@ -1,6 +1,7 @@
 """Regenerate the README's picture: the convergence figure of the default /solve.
 
-python scripts/readme_image.py   # writes docs/solve-default.png and docs/compare-default.png
+python scripts/readme_image.py   # writes docs/solve-default.png, docs/compare-default.png
+                                 # and docs/animate-default.gif (the Animate button's GIF)
 """
 
 from __future__ import annotations
@@ -8,18 +9,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from solver import Settings, render_comparison, render_convergence, solve, solve_batch
+from solver.plots.animation import draw_gif
+from solver.plots.animation_prepare import animation_picture
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 def main() -> None:
-    """Render the default run and the /compare example exactly as the bot sends them."""
+    """Render the default run, the /compare example and the default run's animation exactly
+    as the bot sends them."""
     DOCS.mkdir(exist_ok=True)
     (DOCS / "solve-default.png").write_bytes(render_convergence(solve(Settings())))
     lrs = [0.001, 0.01, 0.05, 0.2]
     runs = solve_batch(Settings(equation="x**2 - 2"), lrs)
     (DOCS / "compare-default.png").write_bytes(render_comparison(runs))
-    print(f"wrote {DOCS / 'solve-default.png'} and {DOCS / 'compare-default.png'}")
+    (DOCS / "animate-default.gif").write_bytes(draw_gif(animation_picture(solve(Settings()))))
+    print(f"wrote solve-default.png, compare-default.png and animate-default.gif in {DOCS}")
 
 
 if __name__ == "__main__":
