@@ -136,3 +136,17 @@ async def test_help_names_the_animate_button_and_dms(standin: StandIn, own_bot: 
         for word in words:
             assert word in text, (lang, word)
     standin.assert_no_violations()
+
+
+@EVERYWHERE
+async def test_solve_in_a_private_chat_the_bot_is_not_in(standin: StandIn, own_bot: LiveBot):
+    answer, step, animation = await solve_then_click(standin, "en", private=True)
+    (solved,) = [h for h in standin.interactions.values() if h.name == "solve"]
+    assert solved.payload["context"] == 2 and "guild_id" not in solved.payload
+    assert solved.payload["authorizing_integration_owners"] == {"1": standin.user["id"]}
+    assert answer.channel_id not in standin.channels  # never announced to the bot
+    assert_answered_with_numbers_and_picture(answer, "en")
+    assert step.ephemeral and "x_1 = 1.0400000" in embed_text(step)
+    assert_animation(animation)
+    assert not [r for r in standin.requests if "/channels/" in r.path]
+    standin.assert_no_violations()

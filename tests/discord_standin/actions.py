@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .server import StandIn
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
-GUILD, BOT_DM = 0, 1  # the interaction's context
+GUILD, BOT_DM, PRIVATE_CHANNEL = 0, 1, 2  # the interaction's context
 GUILD_INSTALL, USER_INSTALL = "0", "1"  # keys of authorizing_integration_owners
 
 
@@ -57,7 +57,15 @@ class UserActions:
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
         mine = {USER_INSTALL: user["id"]} if user_install or elsewhere else {}
-        if channel_data["type"] == 1:
+        if channel_data["type"] == 1 and channel_data["id"] not in self.channels:
+            # A chat of the user's that the bot is not in: only a user install reaches it.
+            channel_data.pop("owner", None)
+            payload.update(
+                user=user,
+                context=PRIVATE_CHANNEL,
+                authorizing_integration_owners={USER_INSTALL: user["id"]},
+            )
+        elif channel_data["type"] == 1:
             owners = mine or {GUILD_INSTALL: "0"}  # "0": the bot's own DM, a guild install
             payload.update(user=user, context=BOT_DM, authorizing_integration_owners=owners)
         else:
@@ -100,8 +108,9 @@ class UserActions:
         validate: bool,
         dm: bool,
         user_install: bool = False,
+        private: bool = False,
     ) -> dict[str, Any]:
-        command = self.command(name, dm=dm, user_install=user_install)
+        command = self.command(name, dm=dm, user_install=user_install, private=private)
         data: dict[str, Any] = {"id": command["id"], "name": command["name"], "type": 1}
         given = command_options(command, options or {}, focused=focused, validate=validate)
         if given:
@@ -127,15 +136,21 @@ class UserActions:
         validate: bool = True,
         user_install: bool = False,
         elsewhere: bool = False,
+        private: bool = False,
     ) -> InteractionHandle:
         """A user runs /name with these option values (typed and checked per the synced schema).
 
         dm=True runs it in the user's DM with the bot (only global commands allowed in DMs).
         validate=False sends values the Discord client would refuse (wrong type, out of range).
         user_install=True uses the app through the user's own install (a global command that
-        allows it); elsewhere=True does so in a guild the bot has not joined.
+        allows it); elsewhere=True does so in a guild the bot has not joined, private=True in
+        the user's DM with a friend, which the bot is not in.
         """
-        data = self._command_data(name, options, None, validate, dm, user_install or elsewhere)
+        data = self._command_data(
+            name, options, None, validate, dm, user_install or elsewhere, private
+        )
+        if private:
+            channel = self.private_channel_for(user or self.user)["id"]
         payload = self._interaction(
             COMMAND,
             data,

@@ -237,17 +237,35 @@ class StandIn(UserActions):
         left = [v for v in self.violations if v.kind not in allowed]
         assert not left, "stand-in saw Discord rule violations:\n" + "\n".join(map(repr, left))
 
+    def private_channel_for(self, user: dict[str, Any]) -> dict[str, Any]:
+        """A DM of `user` with a friend, which the bot is not in (created on first use)."""
+        for channel in self.foreign_channels.values():
+            if channel["type"] == 1 and channel["owner"] == user["id"]:
+                return channel
+        friend = self.make_user(f"friend-of-{user['username']}")
+        channel = {**payloads.dm_channel(payloads.snowflake(), friend), "owner": user["id"]}
+        self.foreign_channels[channel["id"]] = channel
+        return channel
+
     def any_channel(self, channel_id: str) -> dict[str, Any]:
         """A channel of our guild, a DM, or a channel of the guild the bot has not joined."""
         return self.channels.get(channel_id) or self.foreign_channels[channel_id]
 
     def command(
-        self, name: str, guild: str | None = None, *, dm: bool = False, user_install: bool = False
+        self,
+        name: str,
+        guild: str | None = None,
+        *,
+        dm: bool = False,
+        user_install: bool = False,
+        private: bool = False,
     ) -> dict[str, Any]:
         """The synced chat command `name` a user can run in `guild` (default: ours) or in a DM;
-        with `user_install`, through the user's own install (global commands that allow it)."""
+        with `user_install`, through the user's own install (global commands that allow it);
+        `private`: in a chat the bot is not in (context 2, a user install)."""
+        user_install = user_install or private
         scopes = [None] if dm or user_install else [guild or self.guild_id, None]
-        context = 1 if dm else 0
+        context = 2 if private else 1 if dm else 0
         for scope in scopes:
             for item in self.commands.get(scope, []):
                 if item["name"] != name or item["type"] != 1:
