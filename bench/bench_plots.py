@@ -1,5 +1,6 @@
-"""Time the solver's pictures against a naive pyplot figure of the same three panels, and the
-figure of a 100,000-step run against the one of a 100-step run.
+"""Time the solver's pictures against a naive pyplot figure of the same three panels, the
+figure of a 100,000-step run against the one of a 100-step run, and the animation (the
+Animate button's GIF) against the still figure.
 
 Run as `python bench/bench_plots.py`. Everything happens in one process: a warmup, then
 REPEAT timed renders of each; the tables give median milliseconds. The long-run timing is the
@@ -25,12 +26,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from solver import Settings, render_comparison, render_convergence, solve, solve_batch
 from solver._run import Run
+from solver.plots.animation import draw_gif
+from solver.plots.animation_prepare import animation_picture
+from solver.plots.draw import draw_png
+from solver.plots.prepare import convergence_picture
 
 WARMUP = 5
 REPEAT = 30
 GOAL = 0.4
 LONG_STEPS = 100_000
 GOAL_LONG = 1.3
+GOAL_ANIMATION_CPU = 1.5  # seconds of CPU for one GIF, drawn in a drawing process
 
 
 def naive_convergence(run: Run) -> bytes:
@@ -87,6 +93,39 @@ def interleaved_ms(a: Callable[[], bytes], b: Callable[[], bytes]) -> tuple[floa
     return 1000 * statistics.median(times[0]), 1000 * statistics.median(times[1])
 
 
+def median_cpu_s(draw: Callable[[], bytes], repeat: int = 10) -> float:
+    """Median CPU seconds of this process for one call (what a drawing process spends)."""
+    draw()
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        draw()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+def animation_table() -> None:
+    """The GIF of the default run and of a 100,000-step run against the still figure, as
+    the drawing process spends CPU on them (the frames prepared beforehand, as the worker does)."""
+    print("| drawn in the drawing process | frames | KiB | CPU s | vs still figure | goal |")
+    print("|---|---:|---:|---:|---:|---|")
+    still_picture = convergence_picture(solve(Settings()))
+    still = median_cpu_s(lambda: draw_png(still_picture))
+    print(f"| still figure (PNG, 1200x500), default run | | | {still:.3f} | 1.00 | |")
+    for name, settings in (
+        ("default run", Settings()),
+        ("100,000 steps", Settings(steps=LONG_STEPS)),
+    ):
+        picture = animation_picture(solve(settings))
+        size = len(draw_gif(picture)) / 1024
+        cpu = median_cpu_s(lambda picture=picture: draw_gif(picture))
+        ok = "✓" if cpu <= GOAL_ANIMATION_CPU else "✗"
+        print(
+            f"| animation (GIF, 800x500), {name} | {len(picture.frames)} | {size:.0f} "
+            f"| {cpu:.3f} | {cpu / still:.1f} | ≤ {GOAL_ANIMATION_CPU} s {ok} |"
+        )
+
+
 def main() -> None:
     run = solve(Settings(equation="x**2 - 2", x0=1.0, lr=0.01, steps=100))
     runs = solve_batch(Settings(equation="x**2 - 2"), [0.001, 0.01, 0.1, 0.5])
@@ -112,6 +151,8 @@ def main() -> None:
         f"| render_convergence, {LONG_STEPS:,} steps | {long:.1f} | {long / short:.2f} "
         f"| ≤ {GOAL_LONG} {ok} |"
     )
+    print()
+    animation_table()
 
 
 if __name__ == "__main__":

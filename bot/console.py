@@ -2,7 +2,7 @@
 
 One local user in one channel; type `/solve x0:1 lr:0.01`, `/explain iteration:1`,
 `/compare lrs:0.01 0.1`, `/race x0:1 lr:0.01`, `/quiz level:3` (the next line is the answer),
-`/help`. Images are saved under a folder whose path is printed.
+`/animate`, `/help`. Images (and /animate's GIF) are saved under a folder whose path is printed.
 With `--lang ja` the user is a Japanese Discord client: replies and pictures are Japanese.
 """
 
@@ -109,6 +109,10 @@ class Console:
             return await self.tutor.race_numbers(
                 self.tutor.admit_race(self.caller, **options)  # type: ignore[arg-type]
             )
+        if name == "animate":
+            run = options.get("run")
+            assert run is None or isinstance(run, int)
+            return await self.tutor.animate(self.caller, run)
         return self.tutor.help(self.caller.lang)
 
     async def _ask(self, options: dict[str, object]) -> Reply:

@@ -54,6 +54,7 @@ OPTIONS: dict[str, dict[str, Callable[[str], object]]] = {
     "race": {"x0": number, "lr": number, "steps": integer, "equation": str, "precision": str},
     "quiz": {"level": integer, "stats": boolean},
     "help": {},
+    "animate": {"run": integer},  # the Animate button: the GIF is saved, its path printed
 }
 REQUIRED = {"explain": ("iteration",), "compare": ("lrs",)}
 _TYPE_NAMES = {"number": "number", "integer": "integer", "str": "text", "boolean": "true|false"}
@@ -95,6 +96,7 @@ def commands_help() -> str:
         "  /quiz level:3",
         "  /quiz stats:true",
         "After /quiz level:N the next line typed is the answer.",
+        "  /animate run:1",
     ]
     return "\n".join(lines)
 

@@ -2,8 +2,9 @@
 
 matplotlib draws one figure at a time per process (`Figure.draw` holds a process-wide lock)
 and drawing is Python that holds the GIL, so threads cannot draw in parallel: processes can.
-A drawing process imports matplotlib and numpy only (bot.drawing_process, solver.plots.draw)
-and gets a plain picture (solver.plots.pictures) that the worker prepared with torch, so it
+A drawing process imports matplotlib and numpy only (bot.drawing_process, solver.plots.draw,
+solver.plots.animation) and gets a plain picture (solver.plots.pictures, or an animation's
+frames: solver.plots.animation_picture) that the worker prepared with torch, so it
 holds a fraction of the bot's memory. It runs at a lower priority than the bot: with a class
 waiting, the solves go first and the drawings take the CPU left over.
 """
@@ -17,17 +18,15 @@ import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
 
+from solver.plots.animation_picture import AnimationPicture
 from solver.plots.pictures import Picture
 
 from .drawing_process import start_drawing_process
 
-if TYPE_CHECKING:
-    pass
-
 log = logging.getLogger(__name__)
-DRAWING_MODULE = "solver.plots.draw"
+DRAWING_MODULES = ["solver.plots.draw", "solver.plots.animation"]
+Drawable = Picture | AnimationPicture  # drawn into a PNG, or an animation into a GIF
 
 
 class DrawingBusy(Exception):
@@ -39,6 +38,20 @@ def draw_png(picture: Picture) -> bytes:
     from solver.plots.draw import draw_png as draw
 
     return draw(picture)
+
+
+def draw_gif(picture: AnimationPicture) -> bytes:
+    """solver.plots.animation.draw_gif, imported where it runs (not in the bot's process)."""
+    from solver.plots.animation import draw_gif as draw
+
+    return draw(picture)
+
+
+def draw_file(picture: Drawable) -> bytes:
+    """A still picture's PNG, or an animation's GIF."""
+    if isinstance(picture, AnimationPicture):
+        return draw_gif(picture)
+    return draw_png(picture)
 
 
 class Renderer:
@@ -68,7 +81,7 @@ class Renderer:
         with self._lock:
             if self._executor is None:
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload([DRAWING_MODULE])
+                context.set_forkserver_preload(DRAWING_MODULES)
                 self._executor = ProcessPoolExecutor(
                     self.processes,
                     mp_context=context,
@@ -83,7 +96,7 @@ class Renderer:
                 self._thread = ThreadPoolExecutor(1, thread_name_prefix="gd-draw")
             return self._thread
 
-    def submit(self, picture: Picture) -> Future[bytes]:
+    def submit(self, picture: Drawable) -> Future[bytes]:
         """Start drawing `picture`; DrawingBusy when `max_waiting` are drawn or waiting."""
         with self._lock:
             if self._waiting >= self.max_waiting:
@@ -97,24 +110,24 @@ class Renderer:
         future.add_done_callback(self._done)
         return future
 
-    async def draw(self, picture: Picture) -> bytes:
-        """The picture's PNG, drawn elsewhere while the event loop waits."""
+    async def draw(self, picture: Drawable) -> bytes:
+        """The picture's PNG (an animation's GIF), drawn elsewhere while the event loop waits."""
         return await asyncio.wrap_future(self.submit(picture))
 
-    def draw_now(self, picture: Picture) -> bytes:
-        """The picture's PNG, the calling thread waiting for it (not on the event loop)."""
+    def draw_now(self, picture: Drawable) -> bytes:
+        """The picture's PNG (an animation's GIF), the calling thread waiting (not the event loop)."""
         return self.submit(picture).result()
 
     def _done(self, _: object) -> None:
         with self._lock:
             self._waiting -= 1
 
-    def _start(self, picture: Picture) -> Future[bytes]:
+    def _start(self, picture: Drawable) -> Future[bytes]:
         if self.processes == 0:
-            return self._local().submit(draw_png, picture)
+            return self._local().submit(draw_file, picture)
         pool = self._pool()
         try:
-            drawn = pool.submit(draw_png, picture)
+            drawn = pool.submit(draw_file, picture)
         except BrokenProcessPool:
             return self._restart(pool, picture)
         result: Future[bytes] = Future()
@@ -129,7 +142,7 @@ class Renderer:
         drawn.add_done_callback(settle)
         return result
 
-    def _restart(self, pool: ProcessPoolExecutor, picture: Picture) -> Future[bytes]:
+    def _restart(self, pool: ProcessPoolExecutor, picture: Drawable) -> Future[bytes]:
         # A drawing process died (killed, out of memory): start afresh for the next picture,
         # and draw this one in a thread here so that the run still gets its picture.
         log.warning("a drawing process died; restarting the process pool")
@@ -137,7 +150,7 @@ class Renderer:
             if self._executor is pool:
                 self._executor = None
         pool.shutdown(wait=False, cancel_futures=True)
-        return self._local().submit(draw_png, picture)
+        return self._local().submit(draw_file, picture)
 
     def warm(self) -> None:
         """Start the drawing processes now rather than at the first picture."""

@@ -32,7 +32,7 @@ from bot.tutor.button_rows import step_buttons
 from bot.tutor.custom_ids import ButtonId, decode
 from solver import Run, Settings, solve
 
-SOLVE_LABELS = ["Explain step", "All iterations", "lr ×½", "lr ×2"]
+SOLVE_LABELS = ["Explain step", "All iterations", "lr ×½", "lr ×2", "Animate"]
 NAV_LABELS = ["⏮", "◀", "▶", "⏭"]
 BASE_COLUMNS = ["k", "x", "y", "loss", "grad"]
 
@@ -157,7 +157,13 @@ async def test_the_step_view_speaks_the_clickers_language(shared_bot: LiveBot):
     assert "反復 1（0〜99）" in text and "t = 2 のバイアス補正" in text
     assert "x_2 = 1.0199971" in text
     japanese = await wait_answer(await standin.invoke_command("solve", {}, locale="ja"))
-    assert button_labels(japanese) == ["ステップを説明", "全反復", "学習率 ×½", "学習率 ×2"]
+    assert button_labels(japanese) == [
+        "ステップを説明",
+        "全反復",
+        "学習率 ×½",
+        "学習率 ×2",
+        "アニメーション",
+    ]
 
 
 def parsed(data: bytes) -> tuple[list[str], list[list[float]]]:

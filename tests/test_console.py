@@ -166,6 +166,7 @@ def test_help_lists_the_console_commands_and_their_options():
         "/race [x0:number] [lr:number] [steps:integer] [equation:text] [precision:text]",
         "/quiz [level:integer] [stats:true|false]",
         "/help",
+        "/animate [run:integer]",
     ]
     assert listed[len(OPTIONS)].startswith("/quit")
     examples = listed[len(OPTIONS) + 1 :]
@@ -222,8 +223,8 @@ def test_a_failing_command_is_answered_and_the_session_goes_on(tmp_path, monkeyp
         ("/explain iteration:0", "You have no runs in this channel yet. Start one with /solve."),
         (
             "/bogus",
-            "commands: /solve, /explain, /compare, /race, /quiz, /help (e.g. /solve x0:1 lr:0.01),"
-            " /quit",
+            "commands: /solve, /explain, /compare, /race, /quiz, /help, /animate"
+            " (e.g. /solve x0:1 lr:0.01), /quit",
         ),
         ("/quit", ""),  # and nothing after it is read
     ]

@@ -53,6 +53,7 @@ async def test_solve_stores_the_articles_run_and_replies_with_its_id(tutor: Tuto
         "All iterations",
         "lr ×½",
         "lr ×2",
+        "Animate",
     ]
     assert tutor.pool.pending == 0
 

@@ -62,6 +62,12 @@ class TutorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PATTE
                 files=to_files(reply),
                 allowed_mentions=discord.AllowedMentions.none(),
             )
+        elif bid.action == "animate":
+            stored = await tutor.find_run(caller, bid.run_id)  # a pruned run is answered at once
+            # Preparing and drawing 60 frames may outlast Discord's 3 s on a busy machine.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            reply = await tutor.animate_run(caller, stored)
+            await interaction.edit_original_response(**edit_kwargs(reply))
         else:
             job = await tutor.admit_rerun(caller, bid.run_id, RERUN_FACTORS[bid.action])
             await answer_solve(interaction, tutor, job)

@@ -1,4 +1,13 @@
-"""The slash commands: each turns an interaction into a Tutor call and lays out its Reply."""
+"""The slash commands: each turns an interaction into a Tutor call and lays out its Reply.
+
+Every command can be installed to a server or to a user's own account, and used in servers,
+in DMs with the bot and in private chats (`anywhere`). Where the bot is not a member, the
+interaction still has its channel and guild ids but no cached channel or guild: answers go
+through the interaction's own callback and webhook only.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
 
 import discord
 from discord import app_commands
@@ -14,6 +23,7 @@ from ..tutor.tutor import Tutor
 from .progress import show_progress_while
 from .to_discord import edit_kwargs, send_kwargs
 
+T = TypeVar("T")
 DEFAULT_EQUATION = "x**2 - 2"
 OPTIMIZER_CHOICES = [
     Choice(name=text("choice.optimizer.sgd"), value="sgd"),
@@ -29,6 +39,15 @@ PRECISION_CHOICES = [
     Choice(name=text("choice.precision.float32"), value="float32"),
     Choice(name=text("choice.precision.float64"), value="float64"),
 ]
+
+
+def anywhere(command: T) -> T:
+    """Installable to servers and to user accounts; usable in servers, DMs and private chats."""
+    installs: Callable[[T], T] = app_commands.allowed_installs(guilds=True, users=True)
+    contexts: Callable[[T], T] = app_commands.allowed_contexts(
+        guilds=True, dms=True, private_channels=True
+    )
+    return installs(contexts(command))
 
 
 def caller_of(interaction: discord.Interaction) -> Caller:
@@ -64,6 +83,7 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
     """/solve, /explain, /compare, /race and /help bound to `tutor`."""
     max_steps = tutor.config.solver.max_steps  # the config loader keeps it within the solver's
 
+    @anywhere
     @app_commands.command(name="solve", description=text("command.solve.description"))
     @app_commands.describe(
         **SHARED_OPTIONS,
@@ -92,6 +112,7 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
         )
         await answer_solve(interaction, tutor, job)
 
+    @anywhere
     @app_commands.command(name="explain", description=text("command.explain.description"))
     @app_commands.describe(
         iteration=text("option.iteration.description"), run=text("option.run.description")
@@ -116,6 +137,7 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
                 choices.append(Choice(name=label[:100], value=s.id))
         return choices[:25]
 
+    @anywhere
     @app_commands.command(name="compare", description=text("command.compare.description"))
     @app_commands.describe(**SHARED_OPTIONS, lrs=text("option.lrs.description"))
     async def compare(
@@ -135,6 +157,7 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
             job.release()  # the slot goes back at once if the job never reached the pool
         await answer_in_stages(interaction, staged)
 
+    @anywhere
     @app_commands.command(name="race", description=text("command.race.description"))
     @app_commands.describe(
         **SHARED_OPTIONS,
@@ -165,6 +188,7 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
             job.release()  # the slot goes back at once if the job never reached the pool
         await answer_in_stages(interaction, staged)
 
+    @anywhere
     @app_commands.command(name="help", description=text("command.help.description"))
     async def help_command(interaction: discord.Interaction) -> None:
         reply = tutor.help(caller_of(interaction).lang)

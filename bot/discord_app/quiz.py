@@ -18,7 +18,7 @@ from ..text import clip
 from ..translator import catalogue_text as text
 from ..tutor.quiz_ids import BUTTON_PATTERN, QuizId, decode_quiz
 from ..tutor.tutor import Tutor
-from .commands import caller_of
+from .commands import anywhere, caller_of
 from .errors import answer_error, error_text
 from .to_discord import edit_kwargs, send_kwargs
 
@@ -144,6 +144,7 @@ def bind_quiz(tutor: Tutor) -> type[QuizButton]:
 def quiz_command(tutor: Tutor) -> app_commands.Command:  # type: ignore[type-arg]
     """/quiz level:1–4 asks privately; /quiz stats:True shows the scores to the channel."""
 
+    @anywhere
     @app_commands.command(name="quiz", description=text("command.quiz.description"))
     @app_commands.describe(
         level=text("option.level.description"), stats=text("option.stats.description")

@@ -1,4 +1,4 @@
-"""The rows of buttons under a reply: /solve's four, and ⏮ ◀ ▶ ⏭ to step through a run."""
+"""The rows of buttons under a reply: /solve's five, and ⏮ ◀ ▶ ⏭ to step through a run."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from .custom_ids import ButtonId
 
 
 def solve_buttons(run_id: int, lang: str) -> list[list[Button]]:
-    """Explain step, All iterations, lr ×½ and lr ×2 under a /solve reply."""
+    """Explain step, All iterations, lr ×½, lr ×2 and Animate under a /solve reply (a row
+    holds five at most)."""
     return [
         [
             Button(
@@ -18,6 +19,7 @@ def solve_buttons(run_id: int, lang: str) -> list[list[Button]]:
             Button(t(lang, "button.csv"), ButtonId("csv", run_id).encode()),
             Button(t(lang, "button.half"), ButtonId("half", run_id).encode()),
             Button(t(lang, "button.double"), ButtonId("double", run_id).encode()),
+            Button(t(lang, "animate.button"), ButtonId("animate", run_id).encode()),
         ]
     ]
 

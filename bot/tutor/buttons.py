@@ -1,6 +1,7 @@
 """What the buttons under a /solve answer do: step through the run, or re-run it at lr ×½ / ×2.
 
-(All iterations, the CSV, is in export.py; the rows of buttons are laid out in button_rows.py.)
+(All iterations, the CSV, is in export.py; Animate in animate.py; the rows of buttons are laid
+out in button_rows.py.)
 """
 
 from __future__ import annotations

@@ -139,6 +139,10 @@ def help_reply(lang: str) -> Reply:
         description=t(lang, "help.intro"),
         fields=[
             Field(t(lang, "help.commands"), commands),
+            Field(
+                t(lang, "anywhere.heading"),
+                f"{t(lang, 'animate.help')}\n{t(lang, 'anywhere.help')}",
+            ),
             Field(t(lang, "help.equations"), t(lang, "help.equations_value")),
         ],
     )

@@ -9,6 +9,7 @@ and quickly, so the edge can answer a mistake at once; `admit_*` also reserves t
 from __future__ import annotations
 
 from ..reply import Reply
+from .animate import animate, animate_run
 from .buttons import admit_rerun, step
 from .compare import admit_compare, compare_numbers, run_compare
 from .context import TutorContext
@@ -21,8 +22,8 @@ from .solve import admit_solve, run_solve, solve_numbers
 
 
 class Tutor(TutorContext):
-    """/solve, /compare, /race, /explain, /quiz, /help and the buttons over a run store and a
-    work pool."""
+    """/solve, /compare, /race, /explain, /quiz, /help, the buttons and /animate over a run store
+    and a work pool."""
 
     admit_solve = admit_solve
     solve_numbers = solve_numbers  # the numbers now, the picture by `await staged.final()`
@@ -42,6 +43,8 @@ class Tutor(TutorContext):
     ask_quiz = ask_quiz
     answer_quiz = answer_quiz
     quiz_stats = quiz_stats
+    animate = animate  # the console's /animate
+    animate_run = animate_run  # the Animate button, once its run is found
 
     def help(self, lang: str) -> Reply:
         """The /help answer; no executor needed."""

@@ -4,7 +4,9 @@ prepare: a run turned into plain arrays and words (pictures), with torch, in the
 draw: those drawn into a PNG with matplotlib only, in a lean drawing process; render: both
 in one call. convergence and compare: the two figures; data: the numbers they draw; ranges:
 axis ranges and long series cut to pixel columns; axes and ticks: panels and their labels;
-style and words: how they look and what they say.
+style and words: how they look and what they say. The Animate button's GIF goes the same
+way: animation_prepare (worker, torch) makes an animation_picture whose frames
+animation_frames chose, and animation draws it without torch.
 
 The names below load on first use, so that a drawing process importing solver.plots.draw
 never loads torch.

@@ -176,6 +176,11 @@ def _f(eq: Equation, xs: np.ndarray) -> np.ndarray:
     return result
 
 
+def loss_on_curve(eq: Equation, xs: np.ndarray) -> np.ndarray:
+    """L(x) = f(x)² at each x in float64; nan or inf where f has no finite value."""
+    return _loss(eq, xs)
+
+
 def _loss(eq: Equation, xs: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
         values = _f(eq, xs)

@@ -10,6 +10,12 @@ In process (fixtures `standin` and `pointed_standin` are in tests/conftest.py):
         click = await standin.click(message, message.buttons()[0]["custom_id"])
         standin.assert_no_violations()
 
+Through a user's own install (global commands whose integration_types hold 1): in their DM
+with the bot, `invoke_command("solve", dm=True, user_install=True)` (context 1, no guild,
+`user` instead of `member`); in a guild the bot has not joined, `elsewhere=True` (context 0,
+`standin.foreign_guild_id`, authorizing_integration_owners {"1": user id} only). Clicks on
+the answers come through the same install.
+
 The production bot as a subprocess (tests/run_bot_against_standin.py, DISCORD_TOKEN set for it):
 
     async with running_bot(standin, "--config", str(config_path), cwd=tmp_path) as bot:
@@ -17,7 +23,8 @@ The production bot as a subprocess (tests/run_bot_against_standin.py, DISCORD_TO
 
 Rules enforced (each breach is answered as Discord does and kept in `standin.violations`):
 first callback within 3 s (10062), one callback (40060), webhooks only after it (10015),
-message limits (50035), empty messages (50006), uploads over 10 MiB (40005), command schemas.
+message limits (50035), empty messages (50006), uploads over 10 MiB (40005), command schemas
+(with their integration_types and contexts).
 Faults: `standin.fail_next(method, path_regex, status=429 | 500)`; gateway drops:
 `await standin.drop_gateway(code=4000 | None, resumable=True)`.
 """

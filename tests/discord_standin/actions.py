@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from .server import StandIn
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
-GUILD, BOT_DM = 0, 1
+GUILD, BOT_DM, PRIVATE_CHANNEL = 0, 1, 2  # the interaction's context
+GUILD_INSTALL, USER_INSTALL = "0", "1"  # keys of authorizing_integration_owners
 
 
 class UserActions:
@@ -29,10 +30,17 @@ class UserActions:
         locale: str,
         channel: str | None,
         message: Message | None = None,
+        *,
+        user_install: bool = False,
+        elsewhere: bool = False,
     ) -> dict[str, Any]:
+        """The INTERACTION_CREATE payload. `user_install`: the app is used through the user's
+        own install; `elsewhere`: in a guild the bot has not joined, through that install."""
         user = user or self.user
         self.users.setdefault(user["id"], user)
-        channel_data = dict(self.channels[channel or self.channel_id])
+        if elsewhere:
+            channel = channel or self.foreign_channel_id
+        channel_data = dict(self.any_channel(channel or self.channel_id))
         payload: dict[str, Any] = {
             "id": payloads.snowflake(),
             "application_id": self.application_id,
@@ -48,20 +56,34 @@ class UserActions:
             "entitlement_sku_ids": [],
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
-        if channel_data["type"] == 1:
-            payload.update(user=user, context=BOT_DM, authorizing_integration_owners={"0": "0"})
+        mine = {USER_INSTALL: user["id"]} if user_install or elsewhere else {}
+        if channel_data["type"] == 1 and channel_data["id"] not in self.channels:
+            # A chat of the user's that the bot is not in: only a user install reaches it.
+            channel_data.pop("owner", None)
+            payload.update(
+                user=user,
+                context=PRIVATE_CHANNEL,
+                authorizing_integration_owners={USER_INSTALL: user["id"]},
+            )
+        elif channel_data["type"] == 1:
+            owners = mine or {GUILD_INSTALL: "0"}  # "0": the bot's own DM, a guild install
+            payload.update(user=user, context=BOT_DM, authorizing_integration_owners=owners)
         else:
+            guild_id = str(channel_data["guild_id"])
+            owners = mine if elsewhere else {GUILD_INSTALL: guild_id, **mine}
             channel_data["permissions"] = payloads.MEMBER_PERMISSIONS
             member = payloads.member(user, [])
             member["permissions"] = payloads.MEMBER_PERMISSIONS
             payload.update(
-                guild_id=self.guild_id,
-                guild={"id": self.guild_id, "locale": self.guild_locale, "features": []},
+                guild_id=guild_id,
+                guild={"id": guild_id, "locale": self.guild_locale, "features": []},
                 guild_locale=self.guild_locale,
                 member=member,
                 context=GUILD,
-                authorizing_integration_owners={"0": self.guild_id},
+                authorizing_integration_owners=owners,
             )
+            if elsewhere:
+                payload["app_permissions"] = payloads.USER_APP_PERMISSIONS
         if message is not None:
             payload["message"] = message.to_payload()
         return payload
@@ -85,8 +107,10 @@ class UserActions:
         focused: str | None,
         validate: bool,
         dm: bool,
+        user_install: bool = False,
+        private: bool = False,
     ) -> dict[str, Any]:
-        command = self.command(name, dm=dm)
+        command = self.command(name, dm=dm, user_install=user_install, private=private)
         data: dict[str, Any] = {"id": command["id"], "name": command["name"], "type": 1}
         given = command_options(command, options or {}, focused=focused, validate=validate)
         if given:
@@ -110,15 +134,31 @@ class UserActions:
         channel: str | None = None,
         dm: bool = False,
         validate: bool = True,
+        user_install: bool = False,
+        elsewhere: bool = False,
+        private: bool = False,
     ) -> InteractionHandle:
         """A user runs /name with these option values (typed and checked per the synced schema).
 
         dm=True runs it in the user's DM with the bot (only global commands allowed in DMs).
         validate=False sends values the Discord client would refuse (wrong type, out of range).
+        user_install=True uses the app through the user's own install (a global command that
+        allows it); elsewhere=True does so in a guild the bot has not joined, private=True in
+        the user's DM with a friend, which the bot is not in.
         """
-        data = self._command_data(name, options, None, validate, dm)
+        data = self._command_data(
+            name, options, None, validate, dm, user_install or elsewhere, private
+        )
+        if private:
+            channel = self.private_channel_for(user or self.user)["id"]
         payload = self._interaction(
-            COMMAND, data, user, locale, self._channel_for(user, channel, dm)
+            COMMAND,
+            data,
+            user,
+            locale,
+            self._channel_for(user, channel, dm),
+            user_install=user_install,
+            elsewhere=elsewhere,
         )
         return await self._dispatch(payload)
 
@@ -179,7 +219,18 @@ class UserActions:
         wait = settle - (time.monotonic() - message.updated_at)
         if wait > 0:
             await asyncio.sleep(wait)
-        payload = self._interaction(COMPONENT, data, user, locale, message.channel_id, message)
+        # A click comes through the same install as the interaction that made the message.
+        owners = (message.interaction_metadata or {}).get("authorizing_integration_owners", {})
+        payload = self._interaction(
+            COMPONENT,
+            data,
+            user,
+            locale,
+            message.channel_id,
+            message,
+            user_install=USER_INSTALL in owners,
+            elsewhere=message.guild_id is not None and message.guild_id not in self.guilds,
+        )
         return await self._dispatch(payload, source=message)
 
     async def submit_modal(

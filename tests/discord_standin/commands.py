@@ -45,6 +45,10 @@ LOCALES = frozenset(
 )
 NAME = re.compile(r"^[-_'\w\u0900-\u097F\u0E00-\u0E7F]{1,32}$")
 SUBCOMMAND_TYPES = (1, 2)
+# Discord's ApplicationIntegrationType (guild install, user install) and InteractionContextType
+# (guild, DM with the bot, private channel: a DM or group DM the bot is not in).
+INTEGRATION_TYPES = (0, 1)
+CONTEXTS = (0, 1, 2)
 
 
 def _err(errors: dict[str, Any], path: list[str | int], code: str, message: str) -> None:
@@ -147,6 +151,25 @@ def _check_options(
             _check_options(errors, [*here, "options"], option.get("options") or [])
 
 
+def _check_enums(
+    errors: dict[str, Any], path: list[str | int], values: Any, allowed: tuple[int, ...]
+) -> None:
+    """A list of enum values, or null (the default); each must be one of `allowed`."""
+    if values is None:
+        return
+    if not isinstance(values, list):
+        _err(errors, path, "LIST_TYPE_CONVERT", "Only iterables may be used in a ListType")
+        return
+    for index, value in enumerate(values):
+        if isinstance(value, bool) or value not in allowed:
+            _err(
+                errors,
+                [*path, index],
+                "ENUM_TYPE_COERCE",
+                f'Value "{value}" is not a valid enum value.',
+            )
+
+
 def overwrite_errors(commands: list[dict[str, Any]]) -> dict[str, Any]:
     """Form-body errors Discord reports for a bulk overwrite ({} when valid)."""
     errors: dict[str, Any] = {}
@@ -167,6 +190,13 @@ def overwrite_errors(commands: list[dict[str, Any]]) -> dict[str, Any]:
                 "Must be between 1 and 32 in length.",
             )
         _check_localized(errors, [index], command, chat)
+        _check_enums(
+            errors,
+            [index, "integration_types"],
+            command.get("integration_types"),
+            INTEGRATION_TYPES,
+        )
+        _check_enums(errors, [index, "contexts"], command.get("contexts"), CONTEXTS)
         _check_options(errors, [index, "options"], command.get("options") or [])
         key = (kind, str(command.get("name")))
         if key in seen:

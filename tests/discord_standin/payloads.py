@@ -13,6 +13,9 @@ DISCORD_EPOCH_MS = 1420070400000
 MEMBER_PERMISSIONS = "2248473465835073"
 # What the bot's role grants it in the test guild.
 BOT_PERMISSIONS = "2251799813685247"
+# app_permissions of a user-installed app where the bot is not a member: embed links, attach
+# files, mention everyone, use external emojis (what an interaction's answer may use).
+USER_APP_PERMISSIONS = str((1 << 14) | (1 << 15) | (1 << 17) | (1 << 18))
 
 _increment = itertools.count()
 
@@ -219,9 +222,10 @@ def application(app_id: str, bot_user: dict[str, Any], owner: dict[str, Any]) ->
         "role_connections_verification_url": None,
         "tags": [],
         "install_params": None,
-        "integration_types_config": {"0": {}},
+        # Both install types enabled, as the README's set-up asks.
+        "integration_types_config": {"0": {}, "1": {}},
         "approximate_guild_count": 1,
-        "approximate_user_install_count": 0,
+        "approximate_user_install_count": 1,
     }
 
 

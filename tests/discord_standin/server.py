@@ -53,6 +53,12 @@ class StandIn(UserActions):
             )
             self.channels[channel["id"]] = channel
         self.channel_id = next(iter(self.channels))
+        # A guild the bot has not joined (never announced to it), where users have the app
+        # through their own install, and a channel there.
+        self.foreign_guild_id = payloads.snowflake()
+        foreign = payloads.text_channel(payloads.snowflake(), self.foreign_guild_id, "elsewhere")
+        self.foreign_channels: dict[str, dict[str, Any]] = {foreign["id"]: foreign}
+        self.foreign_channel_id = foreign["id"]
         self._bot_member = payloads.member(self.bot_user, [self.bot_role["id"]])
         self.commands: dict[str | None, list[dict[str, Any]]] = {}
         self.syncs: list[tuple[str | None, list[dict[str, Any]]]] = []
@@ -231,18 +237,45 @@ class StandIn(UserActions):
         left = [v for v in self.violations if v.kind not in allowed]
         assert not left, "stand-in saw Discord rule violations:\n" + "\n".join(map(repr, left))
 
-    def command(self, name: str, guild: str | None = None, *, dm: bool = False) -> dict[str, Any]:
-        """The synced chat command `name` a user can run in `guild` (default: ours) or in a DM."""
-        scopes = [None] if dm else [guild or self.guild_id, None]
+    def private_channel_for(self, user: dict[str, Any]) -> dict[str, Any]:
+        """A DM of `user` with a friend, which the bot is not in (created on first use)."""
+        for channel in self.foreign_channels.values():
+            if channel["type"] == 1 and channel["owner"] == user["id"]:
+                return channel
+        friend = self.make_user(f"friend-of-{user['username']}")
+        channel = {**payloads.dm_channel(payloads.snowflake(), friend), "owner": user["id"]}
+        self.foreign_channels[channel["id"]] = channel
+        return channel
+
+    def any_channel(self, channel_id: str) -> dict[str, Any]:
+        """A channel of our guild, a DM, or a channel of the guild the bot has not joined."""
+        return self.channels.get(channel_id) or self.foreign_channels[channel_id]
+
+    def command(
+        self,
+        name: str,
+        guild: str | None = None,
+        *,
+        dm: bool = False,
+        user_install: bool = False,
+        private: bool = False,
+    ) -> dict[str, Any]:
+        """The synced chat command `name` a user can run in `guild` (default: ours) or in a DM;
+        with `user_install`, through the user's own install (global commands that allow it);
+        `private`: in a chat the bot is not in (context 2, a user install)."""
+        user_install = user_install or private
+        scopes = [None] if dm or user_install else [guild or self.guild_id, None]
+        context = 2 if private else 1 if dm else 0
         for scope in scopes:
             for item in self.commands.get(scope, []):
                 if item["name"] != name or item["type"] != 1:
                     continue
                 contexts = item.get("contexts")
-                if dm and (
-                    item.get("dm_permission") is False
-                    or (contexts is not None and 1 not in contexts)
-                ):
+                if dm and item.get("dm_permission") is False:
+                    continue
+                if contexts is not None and context not in contexts:
+                    continue
+                if user_install and 1 not in (item.get("integration_types") or [0]):
                     continue
                 return item
         known = sorted(
@@ -253,6 +286,7 @@ class StandIn(UserActions):
             }
         )
         where = "in DMs" if dm else "in the guild"
+        where += " through a user install" if user_install else ""
         raise KeyError(f"stand-in: no synced command {name!r} usable {where} (synced: {known})")
 
     async def wait_ready(self, timeout: float = 10.0) -> None:
