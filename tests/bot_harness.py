@@ -23,7 +23,7 @@ from bot.runtime import run_discord
 from solver.words import languages, t
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ("solve", "explain", "compare", "help")
+COMMANDS = ("solve", "explain", "compare", "race", "quiz", "help")
 
 
 def write_config(directory: Path, standin: StandIn, **sections: dict[str, Any]) -> Path:
