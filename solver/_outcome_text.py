@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._numbers import given_number, readable_number
 from ._run import HUGE_LOSS, HUGE_X, MOMENTUM, Outcome, Run
 from .words import FALLBACK, language, t
 
@@ -13,8 +14,8 @@ FORMULAS = {"sgd": "2 / L''(x*)", "momentum": f"2(1 + β) / L''(x*), β = {MOMEN
 
 
 def num(value: float | None) -> str:
-    """A number in a hint: four significant digits."""
-    return "?" if value is None else f"{value:.4g}"
+    """A number in a hint: four significant digits, scientific notation outside 1e-4 to 1e7."""
+    return readable_number(value, 4)
 
 
 def outcome_label(outcome: Outcome, lang: str = "en") -> str:
@@ -36,7 +37,7 @@ def _params(run: Run, lang: str) -> dict[str, Any]:
     f_at = hint.f_at
     optimizer = f"hint.optimizer.{kind}"
     return {
-        "lr": f"{s.lr:g}",
+        "lr": given_number(s.lr),
         "bound": num(hint.lr_bound),
         # "(below 0.125)" where a stability bound is known, nothing where none applies
         "below_bound": ""

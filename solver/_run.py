@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any, NamedTuple, cast
 
+from ._numbers import seed_number
+
 OPTIMIZERS = ("sgd", "momentum", "adam")
 PRECISIONS = ("float32", "float64")
 MOMENTUM = 0.9
@@ -146,7 +148,8 @@ class Iteration(NamedTuple):
 
     def line(self) -> str:
         """The article's line format, e.g. `1: x=1.0400000, y=-0.9184000, dL/dx=-3.8205440`."""
-        return f"{self.k}: x={self.x:.7f}, y={self.y:.7f}, dL/dx={self.grad:.7f}"
+        x, y, grad = (seed_number(v) for v in (self.x, self.y, self.grad))
+        return f"{self.k}: x={x}, y={y}, dL/dx={grad}"
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,7 @@ class Run:
 
     def lines(self) -> list[str]:
         """The article's output: one line per iteration, then `x=<final>`."""
-        return [it.line() for it in self.iterations] + [f"x={self.final_x:.7f}"]
+        return [it.line() for it in self.iterations] + [f"x={seed_number(self.final_x)}"]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; `Run.from_dict` reads it back exactly."""

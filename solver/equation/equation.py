@@ -64,6 +64,11 @@ class Equation:
         value, slope = self._dual(x)
         return math.nan if math.isnan(value) else slope
 
+    def derivative_at(self, x: float) -> float:
+        """f'(x) by the derivative's formula, also where f itself has no value: 1/x at x < 0
+        for log(x). nan where the formula has none either (1/(2√x) at x < 0)."""
+        return self._dual(x)[1]
+
     def _dual(self, x: float) -> tuple[float, float]:
         try:
             at = np.float64(x)
