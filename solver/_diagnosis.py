@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
+from ._remedies import advice, freeze_point, range_hint
 from ._roots import Root, least_value, nearest
 from ._run import HUGE_LOSS, HUGE_X, MOMENTUM, Hint, Iteration, Outcome, Settings
 from .equation import Equation
@@ -126,6 +128,13 @@ def diagnose(
         return Outcome.TIMED_OUT, root, Hint(key, bound, above, kind, done=done)
     if trouble is Outcome.OUT_OF_DOMAIN:
         return trouble, root, Hint("out_of_domain", bound, above, kind, at_x=final_x)
+    limit = range_hint(eq, settings, root)
+    if limit is not None:
+        cause = stop_cause(eq, iterations[-1]) if trouble is Outcome.DIVERGED else None
+        outcome = trouble or (
+            Outcome.STUCK if _frozen(iterations, final_x) else Outcome.STILL_MOVING
+        )
+        return outcome, root, replace(limit, cause=cause)
     if trouble is Outcome.DIVERGED:
         cause = stop_cause(eq, iterations[-1])
         if root is None:
@@ -151,15 +160,14 @@ def diagnose(
         return outcome, None, _no_root_hint(eq, settings, path, final_x)
     if last.y == 0 and value != 0 and math.isfinite(value):
         # The run's precision computed f = 0 where f is not: its terms cancelled in rounding.
-        hint = Hint(f"f_rounds_to_zero_{settings.precision}", at_x=final_x, f_at=value)
-        return Outcome.STUCK, root, hint
+        remedy = advice(eq, settings, final_x, root.x)
+        key = f"f_rounds_to_zero_{settings.precision}"
+        return Outcome.STUCK, root, replace(remedy, key=key, at_x=final_x, f_at=value)
     if last.grad == 0 and slope != 0 and value != 0 and math.isfinite(slope * value):
         # f and f' are not 0, so dL/dx = 2f·f' is not either: it underflowed the precision.
-        return (
-            Outcome.STUCK,
-            root,
-            Hint(f"gradient_underflow_{settings.precision}", at_x=final_x, f_at=value),
-        )
+        remedy = advice(eq, settings, final_x, root.x)
+        key = f"gradient_underflow_{settings.precision}"
+        return Outcome.STUCK, root, replace(remedy, key=key, at_x=final_x, f_at=value)
     if stationary and settling:
         shape = _shape(eq, final_x)
         return Outcome.STUCK, root, Hint(f"stuck_{shape}", at_x=final_x, f_at=value)
@@ -177,6 +185,14 @@ def diagnose(
     if above:
         return Outcome.STILL_MOVING, root, Hint("oscillating", bound, above, kind)
     stall = stall_distance(eq, settings, root)
+    freeze = None if bound is None else freeze_point(eq, settings, final_x, root.x)
+    linear = stall < abs(final_x - root.x)  # else the picture near the root cannot hold
+    if freeze is not None and (not linear or abs(freeze - root.x) > 2 * stall):
+        # x stops long before the root's neighbourhood, where the linear picture holds
+        gap, distance = spacing(freeze, settings.precision) / 2, abs(freeze - root.x)
+        key = f"hint.freeze.far_{settings.precision}"
+        hint = Hint(key, bound, above, kind, at_x=freeze, spacing=gap, distance=distance)
+        return Outcome.STILL_MOVING, root, hint
     if bound is not None and stall > REACH * resolution(eq, root.x, settings.precision):
         gap = spacing(root.x, settings.precision) / 2
         key = f"will_freeze_{settings.precision}"

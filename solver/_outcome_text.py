@@ -45,7 +45,8 @@ def _params(run: Run, lang: str) -> dict[str, Any]:
         else t(lang, "hint.below_bound", bound=num(hint.lr_bound)),
         "formula": FORMULAS.get(kind, "?"),
         "optimizer": t(lang, optimizer, beta=MOMENTUM) if _known(optimizer) else kind,
-        "root": num(run.root),
+        "root": hint.beyond or num(run.root),
+        "beyond": hint.beyond or "?",
         "at_x": num(hint.at_x),
         "f_at": num(f_at),
         "least_loss": num(None if f_at is None else f_at * f_at),
@@ -70,10 +71,14 @@ def hint_text(run: Run, lang: str = "en") -> str | None:
     """The hint for a run that did not converge, with its numbers; None when it converged."""
     if run.hint is None:
         return None
-    key = f"hint.{run.hint.key}"
+    # Keys of the [hint] table are short (oscillating); those of its own sections whole.
+    key = run.hint.key if run.hint.key.startswith("hint.") else f"hint.{run.hint.key}"
     params = _params(run, lang)
     # A stored run may carry a hint an older version wrote.
     text = t(lang, key if _known(key) else "hint.unknown", **params)
+    remedy = f"hint.advice.{run.hint.advice}"
+    if run.hint.advice and _known(remedy):
+        text = t(lang, "hint.advice.with", hint=text, advice=t(lang, remedy, **params))
     cause = f"hint.cause.{run.hint.cause}"
     if run.hint.cause and _known(cause):
         text = t(lang, "hint.with_cause", cause=t(lang, cause, **params), hint=text)

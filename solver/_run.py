@@ -156,13 +156,16 @@ class Iteration(NamedTuple):
 class Hint:
     """Why a run ended as it did, from its numbers (solver._diagnosis decides it).
 
-    `key` names the text (solver._outcome_text). `lr_bound` is the largest stable learning
+    `key` names the text (solver._outcome_text): hint.<key>, or the whole catalogue key
+    when the text has a section of its own (hint.range.float32). `lr_bound` is the largest stable learning
     rate of this optimizer at the nearest root (`bound_kind` "sgd": 2 / L''(x*), "momentum":
     2(1 + β) / L''(x*); Adam has none) and `lr_above_bound` whether this run's lr exceeds it.
     `at_x` and `f_at` say where x stopped (or where |f| is least) and f there; `step` and
     `spacing` compare a step lr·dL/dx with half the spacing of floats at x; `cause` names
     why a run stopped early ("overflow", "loss_cutoff", "x_cutoff"); `done` counts steps taken;
     `distance` is how far from the root x is (Adam) or will stop (float resolution).
+    `advice` names what can move a run the floats stopped (solver._remedies tried it), and
+    `beyond` is a root past float64's range, as text (1e+320).
     """
 
     key: str
@@ -176,6 +179,8 @@ class Hint:
     cause: str | None = None
     done: int | None = None
     distance: float | None = None
+    advice: str | None = None
+    beyond: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Hint:

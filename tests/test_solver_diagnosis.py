@@ -71,7 +71,8 @@ def test_far_roots_are_reported(args: tuple[str, float, float], root: float) -> 
 
 
 @pytest.mark.parametrize(
-    ("text", "x0"), [("exp(x)", 88.0), ("(x-1)^99", 2.0), ("x^99", 0.5), ("x^2 + 1", 1.0)]
+    ("text", "x0"),
+    [("exp(x)", 88.0), ("(x-1)^99", 2.0), ("x^99", 0.5), ("x^99", 1.0), ("x^2 + 1", 1.0)],
 )
 def test_no_false_roots(text: str, x0: float) -> None:
     run = solve(Settings(text, x0=x0))
