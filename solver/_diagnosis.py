@@ -181,7 +181,14 @@ def diagnose(
         key = "adam_hovering" if distance <= ADAM_NEAR * settings.lr else "adam_far"
         return Outcome.STILL_MOVING, root, Hint(key, distance=distance)
     if root.multiple:
-        return Outcome.STILL_MOVING, root, Hint("double_root")
+        # the pull fades like a power of the distance: the floats may stop x well before x*
+        freeze = freeze_point(eq, settings, final_x, root.x)
+        if freeze is None or converged(eq, freeze, root, settings.precision):
+            return Outcome.STILL_MOVING, root, Hint("double_root")
+        gap, distance = spacing(freeze, settings.precision) / 2, abs(freeze - root.x)
+        stop = f"freeze_{settings.precision}"
+        hint = Hint("double_root", at_x=freeze, spacing=gap, distance=distance, advice=stop)
+        return Outcome.STILL_MOVING, root, hint
     if above:
         return Outcome.STILL_MOVING, root, Hint("oscillating", bound, above, kind)
     stall = stall_distance(eq, settings, root)

@@ -128,3 +128,16 @@ def test_x_that_stops_long_before_the_root_is_told_where() -> None:
     for x0, moves in ((0.9 * at, True), (1.1 * at, False)):
         tried = solve(Settings("1/x = 0.001", x0=x0, lr=0.01, steps=FROZEN_STEPS))
         assert (tried.final_x != tried.iterations[0].x) is moves, x0
+
+
+def test_a_multiple_root_says_where_the_floats_stop_x_and_that_is_where_it_stops() -> None:
+    # x^99 from 1: dL/dx = 198·x^197 fades so fast that float32 stops x near 0.91, long
+    # before the root 0; "more steps help, slowly" holds only up to there.
+    run = solve(Settings("x^99"))
+    assert run.root == 0.0 and run.hint is not None and run.hint.key == "double_root"
+    at = run.hint.at_x
+    assert at is not None and 0.9 < abs(at) < 0.92
+    assert "But only until x is near -0.912" in (hint_text(run, "en") or "")
+    for x0, moves in ((1.1 * abs(at), True), (0.9 * abs(at), False)):
+        tried = solve(Settings("x^99", x0=x0, steps=FROZEN_STEPS))
+        assert (tried.final_x != tried.iterations[0].x) is moves, x0
