@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ._remedies import advice, freeze_point, range_hint
+from ._remedies import advice, freeze_point, range_hint, stall_distance
 from ._roots import Root, least_value, nearest
 from ._run import HUGE_LOSS, HUGE_X, MOMENTUM, Hint, Iteration, Outcome, Settings
 from .equation import Equation
@@ -93,6 +93,19 @@ def _shape(eq: Equation, x: float) -> str:
     return "valley" if curvature * value > 0 else "hump"
 
 
+def _on_tail(eq: Equation, x: float, root: float) -> bool:
+    """x is out on a tail of f away from the root: farther out f keeps its sign and |f'|
+    only fades (1/x − 0.001 past 1e6), so the loss is flat there without a stationary point."""
+    away = math.copysign(max(1.0, abs(x)), x - root)
+    value, slope = eq.value(x), abs(eq.slope(x))
+    for k in range(1, 20):
+        out = x + away * 2.0**k
+        f_out, s_out = eq.value(out), abs(eq.slope(out))
+        if not (math.isfinite(f_out) and (f_out < 0) == (value < 0) and s_out <= slope):
+            return False
+    return slope > 0
+
+
 def _no_root_hint(eq: Equation, settings: Settings, path: list[float], final_x: float) -> Hint:
     least = least_value(eq, final_x if math.isfinite(final_x) else settings.x0, path)
     if least is None:
@@ -169,8 +182,9 @@ def diagnose(
         key = f"gradient_underflow_{settings.precision}"
         return Outcome.STUCK, root, replace(remedy, key=key, at_x=final_x, f_at=value)
     if stationary and settling:
-        shape = _shape(eq, final_x)
-        return Outcome.STUCK, root, Hint(f"stuck_{shape}", at_x=final_x, f_at=value)
+        tail = _on_tail(eq, final_x, root.x)
+        key = "hint.stuck.tail" if tail else f"stuck_{_shape(eq, final_x)}"
+        return Outcome.STUCK, root, Hint(key, at_x=final_x, f_at=value)
     if frozen:
         gap = spacing(final_x, settings.precision) / 2
         key = f"below_resolution_{settings.precision}"
@@ -209,16 +223,3 @@ def diagnose(
             Hint(key, bound, above, kind, spacing=gap, distance=stall),
         )
     return Outcome.STILL_MOVING, root, Hint("more_steps", bound, above, kind)
-
-
-def stall_distance(eq: Equation, settings: Settings, root: Root) -> float:
-    """How far from a simple root SGD or momentum stops moving in the run's precision.
-
-    Near x* a step is lr·L''(x*)·|x − x*| (momentum's settles at 1 / (1 − β) times that);
-    x + step rounds back to x once the step is below half the spacing of floats at x*.
-    """
-    curvature = 2 * eq.slope(root.x) ** 2
-    rate = settings.lr * curvature / (1 - MOMENTUM if settings.optimizer == "momentum" else 1)
-    if not rate > 0:
-        return math.inf
-    return spacing(root.x, settings.precision) / 2 / rate

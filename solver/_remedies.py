@@ -118,3 +118,16 @@ def freeze_point(eq: Equation, settings: Settings, x: float, root: float) -> flo
         if math.isfinite(step) and step < spacing(p, settings.precision) / 2:
             return p
     return None
+
+
+def stall_distance(eq: Equation, settings: Settings, root: Root) -> float:
+    """How far from a simple root SGD or momentum stops moving in the run's precision.
+
+    Near x* a step is lr·L''(x*)·|x − x*| (momentum's settles at 1 / (1 − β) times that);
+    x + step rounds back to x once the step is below half the spacing of floats at x*.
+    """
+    curvature = 2 * eq.slope(root.x) ** 2
+    rate = settings.lr * curvature / (1 - MOMENTUM if settings.optimizer == "momentum" else 1)
+    if not rate > 0:
+        return math.inf
+    return spacing(root.x, settings.precision) / 2 / rate
