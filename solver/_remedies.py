@@ -109,12 +109,17 @@ def advice(eq: Equation, settings: Settings, x: float, root: float) -> Hint:
 def freeze_point(eq: Equation, settings: Settings, x: float, root: float) -> float | None:
     """The first point on the way from x to the root where an SGD or momentum step
     lr·|dL/dx| (momentum's: 1 / (1 − β) times that) falls below half the spacing of the
-    run's floats, so that x + step rounds back to x; None if x gets within an ulp or so."""
+    run's floats, so that x + step rounds back to x; None if x gets within an ulp or so,
+    or if f' changes sign on the way (a valley or hump of the loss stops x, not the floats)."""
     amplify = 1 / (1 - MOMENTUM) if settings.optimizer == "momentum" else 1.0
     ts = np.concatenate([np.linspace(0, 1, 1001)[1:-1], 1 - 2.0 ** -np.arange(10, 60)])
+    falling = eq.slope(x) < 0
     for t in ts:
         p = x + (root - x) * float(t)
-        step = settings.lr * amplify * abs(2 * eq.value(p) * eq.slope(p))
+        value, slope = eq.value(p), eq.slope(p)
+        if slope != 0 and (slope < 0) != falling:
+            return None
+        step = settings.lr * amplify * abs(2 * value * slope)
         if math.isfinite(step) and step < spacing(p, settings.precision) / 2:
             return p
     return None
