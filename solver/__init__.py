@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._explain import Explanation, IterationOutOfRange, Section, explain
     from ._loop import MAX_BATCH, Progress, solve, solve_batch
-    from ._numbers import article_number, typed_number
+    from ._numbers import (
+        article_number,
+        given_number,
+        readable_number,
+        seed_number,
+        typed_number,
+    )
     from ._outcome_text import hint_text, outcome_label, outcome_words
     from ._race import (
         RACE_METHODS,
@@ -41,7 +47,13 @@ if TYPE_CHECKING:
 _HOMES = {
     "._explain": ("Explanation", "IterationOutOfRange", "Section", "explain"),
     "._loop": ("MAX_BATCH", "Progress", "solve", "solve_batch"),
-    "._numbers": ("article_number", "typed_number"),
+    "._numbers": (
+        "article_number",
+        "given_number",
+        "readable_number",
+        "seed_number",
+        "typed_number",
+    ),
     "._outcome_text": ("hint_text", "outcome_label", "outcome_words"),
     "._race": (
         "RACE_METHODS",
@@ -94,14 +106,17 @@ __all__ = [
     "article_number",
     "check_equation",
     "explain",
+    "given_number",
     "hint_text",
     "outcome_label",
     "outcome_words",
     "parse_equation",
     "race",
     "race_settings",
+    "readable_number",
     "render_comparison",
     "render_convergence",
+    "seed_number",
     "solve",
     "solve_batch",
     "steps_to_reach",

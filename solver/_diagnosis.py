@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
+from ._remedies import advice, freeze_point, range_hint, stall_distance
 from ._roots import Root, exact_value, least_value, nearest
 from ._run import HUGE_LOSS, HUGE_X, MOMENTUM, Hint, Iteration, Outcome, Settings
 from .equation import Equation
@@ -91,6 +93,19 @@ def _shape(eq: Equation, x: float) -> str:
     return "valley" if curvature * value > 0 else "hump"
 
 
+def _on_tail(eq: Equation, x: float, root: float) -> bool:
+    """x is out on a tail of f away from the root: farther out f keeps its sign and |f'|
+    only fades (1/x − 0.001 past 1e6), so the loss is flat there without a stationary point."""
+    away = math.copysign(max(1.0, abs(x)), x - root)
+    value, slope = eq.value(x), abs(eq.slope(x))
+    for k in range(1, 20):
+        out = x + away * 2.0**k
+        f_out, s_out = eq.value(out), abs(eq.slope(out))
+        if not (math.isfinite(f_out) and (f_out < 0) == (value < 0) and s_out <= slope):
+            return False
+    return slope > 0
+
+
 def _no_root_hint(eq: Equation, settings: Settings, path: list[float], final_x: float) -> Hint:
     least = least_value(eq, final_x if math.isfinite(final_x) else settings.x0, path)
     if least is None:
@@ -128,6 +143,13 @@ def diagnose(
         return Outcome.TIMED_OUT, root, Hint(key, bound, above, kind, done=done)
     if trouble is Outcome.OUT_OF_DOMAIN:
         return trouble, root, Hint("out_of_domain", bound, above, kind, at_x=final_x)
+    limit = range_hint(eq, settings, root)
+    if limit is not None:
+        cause = stop_cause(eq, iterations[-1]) if trouble is Outcome.DIVERGED else None
+        outcome = trouble or (
+            Outcome.STUCK if _frozen(iterations, final_x) else Outcome.STILL_MOVING
+        )
+        return outcome, root, replace(limit, cause=cause)
     if trouble is Outcome.DIVERGED:
         cause = stop_cause(eq, iterations[-1])
         if root is None:
@@ -153,18 +175,18 @@ def diagnose(
         return outcome, None, _no_root_hint(eq, settings, path, final_x)
     if last.y == 0 and value != 0 and math.isfinite(value):
         # The run's precision computed f = 0 where f is not: its terms cancelled in rounding.
-        hint = Hint(f"f_rounds_to_zero_{settings.precision}", at_x=final_x, f_at=value)
-        return Outcome.STUCK, root, hint
+        remedy = advice(eq, settings, final_x, root.x)
+        key = f"f_rounds_to_zero_{settings.precision}"
+        return Outcome.STUCK, root, replace(remedy, key=key, at_x=final_x, f_at=value)
     if last.grad == 0 and slope != 0 and value != 0 and math.isfinite(slope * value):
         # f and f' are not 0, so dL/dx = 2f·f' is not either: it underflowed the precision.
-        return (
-            Outcome.STUCK,
-            root,
-            Hint(f"gradient_underflow_{settings.precision}", at_x=final_x, f_at=value),
-        )
+        remedy = advice(eq, settings, final_x, root.x)
+        key = f"gradient_underflow_{settings.precision}"
+        return Outcome.STUCK, root, replace(remedy, key=key, at_x=final_x, f_at=value)
     if stationary and settling:
-        shape = _shape(eq, final_x)
-        return Outcome.STUCK, root, Hint(f"stuck_{shape}", at_x=final_x, f_at=value)
+        tail = _on_tail(eq, final_x, root.x)
+        key = "hint.stuck.tail" if tail else f"stuck_{_shape(eq, final_x)}"
+        return Outcome.STUCK, root, Hint(key, at_x=final_x, f_at=value)
     if frozen:
         gap = spacing(final_x, settings.precision) / 2
         key = f"below_resolution_{settings.precision}"
@@ -175,10 +197,25 @@ def diagnose(
         key = "adam_hovering" if distance <= ADAM_NEAR * settings.lr else "adam_far"
         return Outcome.STILL_MOVING, root, Hint(key, distance=distance)
     if root.multiple:
-        return Outcome.STILL_MOVING, root, Hint("double_root")
+        # the pull fades like a power of the distance: the floats may stop x well before x*
+        freeze = freeze_point(eq, settings, final_x, root.x)
+        if freeze is None or converged(eq, freeze, root, settings.precision):
+            return Outcome.STILL_MOVING, root, Hint("double_root")
+        gap, distance = spacing(freeze, settings.precision) / 2, abs(freeze - root.x)
+        stop = f"freeze_{settings.precision}"
+        hint = Hint("double_root", at_x=freeze, spacing=gap, distance=distance, advice=stop)
+        return Outcome.STILL_MOVING, root, hint
     if above:
         return Outcome.STILL_MOVING, root, Hint("oscillating", bound, above, kind)
     stall = stall_distance(eq, settings, root)
+    freeze = None if bound is None else freeze_point(eq, settings, final_x, root.x)
+    linear = stall < abs(final_x - root.x)  # else the picture near the root cannot hold
+    if freeze is not None and (not linear or abs(freeze - root.x) > 2 * stall):
+        # x stops long before the root's neighbourhood, where the linear picture holds
+        gap, distance = spacing(freeze, settings.precision) / 2, abs(freeze - root.x)
+        key = f"hint.freeze.far_{settings.precision}"
+        hint = Hint(key, bound, above, kind, at_x=freeze, spacing=gap, distance=distance)
+        return Outcome.STILL_MOVING, root, hint
     if bound is not None and stall > REACH * resolution(eq, root.x, settings.precision):
         gap = spacing(root.x, settings.precision) / 2
         key = f"will_freeze_{settings.precision}"
@@ -188,19 +225,6 @@ def diagnose(
             Hint(key, bound, above, kind, spacing=gap, distance=stall),
         )
     return Outcome.STILL_MOVING, root, Hint("more_steps", bound, above, kind)
-
-
-def stall_distance(eq: Equation, settings: Settings, root: Root) -> float:
-    """How far from a simple root SGD or momentum stops moving in the run's precision.
-
-    Near x* a step is lr·L''(x*)·|x − x*| (momentum's settles at 1 / (1 − β) times that);
-    x + step rounds back to x once the step is below half the spacing of floats at x*.
-    """
-    curvature = 2 * eq.slope(root.x) ** 2
-    rate = settings.lr * curvature / (1 - MOMENTUM if settings.optimizer == "momentum" else 1)
-    if not rate > 0:
-        return math.inf
-    return spacing(root.x, settings.precision) / 2 / rate
 
 
 def diagnose_newton(

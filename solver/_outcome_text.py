@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._numbers import given_number, readable_number
 from ._run import HUGE_LOSS, HUGE_X, MOMENTUM, Outcome, Run
 from .words import FALLBACK, language, t
 
@@ -13,8 +14,8 @@ FORMULAS = {"sgd": "2 / L''(x*)", "momentum": f"2(1 + β) / L''(x*), β = {MOMEN
 
 
 def num(value: float | None) -> str:
-    """A number in a hint: four significant digits."""
-    return "?" if value is None else f"{value:.4g}"
+    """A number in a hint: four significant digits, scientific notation outside 1e-4 to 1e7."""
+    return readable_number(value, 4)
 
 
 def outcome_label(outcome: Outcome, lang: str = "en") -> str:
@@ -36,7 +37,7 @@ def _params(run: Run, lang: str) -> dict[str, Any]:
     f_at = hint.f_at
     optimizer = f"hint.optimizer.{kind}"
     return {
-        "lr": f"{s.lr:g}",
+        "lr": given_number(s.lr),
         "bound": num(hint.lr_bound),
         # "(below 0.125)" where a stability bound is known, nothing where none applies
         "below_bound": ""
@@ -44,7 +45,8 @@ def _params(run: Run, lang: str) -> dict[str, Any]:
         else t(lang, "hint.below_bound", bound=num(hint.lr_bound)),
         "formula": FORMULAS.get(kind, "?"),
         "optimizer": t(lang, optimizer, beta=MOMENTUM) if _known(optimizer) else kind,
-        "root": num(run.root),
+        "root": hint.beyond or num(run.root),
+        "beyond": hint.beyond or "?",
         "at_x": num(hint.at_x),
         "f_at": num(f_at),
         "least_loss": num(None if f_at is None else f_at * f_at),
@@ -69,10 +71,14 @@ def hint_text(run: Run, lang: str = "en") -> str | None:
     """The hint for a run that did not converge, with its numbers; None when it converged."""
     if run.hint is None:
         return None
-    key = f"hint.{run.hint.key}"
+    # Keys of the [hint] table are short (oscillating); those of its own sections whole.
+    key = run.hint.key if run.hint.key.startswith("hint.") else f"hint.{run.hint.key}"
     params = _params(run, lang)
     # A stored run may carry a hint an older version wrote.
     text = t(lang, key if _known(key) else "hint.unknown", **params)
+    remedy = f"hint.advice.{run.hint.advice}"
+    if run.hint.advice and _known(remedy):
+        text = t(lang, "hint.advice.with", hint=text, advice=t(lang, remedy, **params))
     cause = f"hint.cause.{run.hint.cause}"
     if run.hint.cause and _known(cause):
         text = t(lang, "hint.with_cause", cause=t(lang, cause, **params), hint=text)

@@ -127,19 +127,26 @@ def _is_multiple(eq: Equation, r: float) -> bool:
     return math.isfinite(around) and slope <= 1e-3 * around
 
 
+def _middle(lo: float, hi: float) -> float:
+    """The midpoint, also of a bracket ending at ±1.8e308, where lo + hi would overflow."""
+    return 0.5 * lo + 0.5 * hi
+
+
 def _refine_sign_change(
     eq: Equation, lo: float, hi: float, f_lo: float, f_hi: float
 ) -> float | None:
     """The root in [lo, hi] where f changes sign: Newton when it stays inside, else bisection."""
     start = min(abs(f_lo), abs(f_hi))
+    if lo < 0.0 < hi and _sign_of_f(eq, 0.0) == 0:  # bisection would only creep up to 0
+        return 0.0 if _vanishes(eq, 0.0) else None
     x, width = (lo if abs(f_lo) < abs(f_hi) else hi), hi - lo
     for _ in range(_ITERATIONS):
-        if hi - lo <= 2 * math.ulp(max(abs(lo), abs(hi))) or not lo < 0.5 * (lo + hi) < hi:
+        if hi - lo <= 2 * math.ulp(max(abs(lo), abs(hi))) or not lo < _middle(lo, hi) < hi:
             break
         value, slope = eq.value(x), eq.slope(x)
         guess = x - value / slope if slope != 0 and math.isfinite(slope) else math.nan
         # Newton only when it lands inside and the bracket keeps halving.
-        x = guess if lo < guess < hi and hi - lo < 0.75 * width else 0.5 * (lo + hi)
+        x = guess if lo < guess < hi and hi - lo < 0.75 * width else _middle(lo, hi)
         width = hi - lo
         f_x = _sign_of_f(eq, x)
         if math.isnan(f_x):
@@ -177,7 +184,7 @@ def _refine_touch(eq: Equation, lo: float, hi: float) -> float | None:
     if not (math.isfinite(s_lo) and math.isfinite(s_hi)) or (s_lo < 0) == (s_hi < 0):
         return None
     for _ in range(_ITERATIONS):
-        mid = 0.5 * (lo + hi)
+        mid = _middle(lo, hi)
         if not lo < mid < hi:
             break
         s_mid = eq.slope(mid)
@@ -239,9 +246,15 @@ def roots_among(eq: Equation, xs: np.ndarray, near: float, *, every: bool = Fals
     magnitude = np.where(ok, np.abs(f), np.inf)
     brackets: list[tuple[float, int, int, str]] = []
     sign = np.sign(f)
-    signed = ~np.isnan(f)  # ±inf has a sign: log(x) = −inf at 0 brackets its root at e^-4
-    for i in np.nonzero(signed[:-1] & signed[1:] & (sign[:-1] * sign[1:] < 0))[0]:
-        brackets.append((min(abs(xs[i] - near), abs(xs[i + 1] - near)), int(i), int(i) + 1, "sign"))
+    # ±inf has a sign (log(x) = −inf at 0 brackets its root at e^-4); nan breaks a bracket.
+    # Zeros between two samples of opposite sign are f underflowing around a root (x^99
+    # near 0 is 0.0 in float64 for |x| < 0.005): the bracket spans them.
+    beside = np.nonzero(f != 0)[0]
+    left, right = beside[:-1], beside[1:]
+    change = sign[left] * sign[right] < 0  # false where either is nan
+    for i, j in zip(left[change], right[change], strict=True):
+        distance = min(abs(xs[i] - near), abs(xs[j] - near))
+        brackets.append((distance, int(i), int(j), "sign"))
     inner = np.arange(1, len(xs) - 1)
     dips = inner[
         (magnitude[inner] <= magnitude[inner - 1])
@@ -289,7 +302,7 @@ def _toward_domain_edges(eq: Equation, xs: np.ndarray) -> np.ndarray:
     for i in edges:
         out, into = (float(xs[i]), float(xs[i + 1])) if inside[i + 1] else (xs[i + 1], xs[i])
         for _ in range(_ITERATIONS):  # bisect to the last float inside the domain
-            mid = 0.5 * (out + into)
+            mid = _middle(out, into)
             if mid in (out, into):
                 break
             out, into = (out, mid) if math.isfinite(eq.value(mid)) else (mid, into)
@@ -358,7 +371,7 @@ def least_value(eq: Equation, near: float, path: Sequence[float] = ()) -> Least 
     lo, hi = float(xs[max(i - 1, 0)]), float(xs[min(i + 1, len(xs) - 1)])
     s_lo = eq.slope(lo)
     for _ in range(_ITERATIONS):
-        mid = 0.5 * (lo + hi)
+        mid = _middle(lo, hi)
         if not lo < mid < hi:
             break
         s_mid = eq.slope(mid)

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any, NamedTuple, cast
 
+from ._numbers import seed_number
+
 OPTIMIZERS = ("sgd", "momentum", "adam")
 # Every method a run may use: the torch optimizers and Newton's method (solver._newton).
 METHODS = (*OPTIMIZERS, "newton")
@@ -148,20 +150,24 @@ class Iteration(NamedTuple):
 
     def line(self) -> str:
         """The article's line format, e.g. `1: x=1.0400000, y=-0.9184000, dL/dx=-3.8205440`."""
-        return f"{self.k}: x={self.x:.7f}, y={self.y:.7f}, dL/dx={self.grad:.7f}"
+        x, y, grad = (seed_number(v) for v in (self.x, self.y, self.grad))
+        return f"{self.k}: x={x}, y={y}, dL/dx={grad}"
 
 
 @dataclass(frozen=True)
 class Hint:
     """Why a run ended as it did, from its numbers (solver._diagnosis decides it).
 
-    `key` names the text (solver._outcome_text). `lr_bound` is the largest stable learning
+    `key` names the text (solver._outcome_text): hint.<key>, or the whole catalogue key
+    when the text has a section of its own (hint.range.float32). `lr_bound` is the largest stable learning
     rate of this optimizer at the nearest root (`bound_kind` "sgd": 2 / L''(x*), "momentum":
     2(1 + β) / L''(x*); Adam has none) and `lr_above_bound` whether this run's lr exceeds it.
     `at_x` and `f_at` say where x stopped (or where |f| is least) and f there; `step` and
     `spacing` compare a step lr·dL/dx with half the spacing of floats at x; `cause` names
     why a run stopped early ("overflow", "loss_cutoff", "x_cutoff"); `done` counts steps taken;
     `distance` is how far from the root x is (Adam) or will stop (float resolution).
+    `advice` names what can move a run the floats stopped (solver._remedies tried it), and
+    `beyond` is a root past float64's range, as text (1e+320).
     """
 
     key: str
@@ -175,6 +181,8 @@ class Hint:
     cause: str | None = None
     done: int | None = None
     distance: float | None = None
+    advice: str | None = None
+    beyond: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Hint:
@@ -210,7 +218,7 @@ class Run:
 
     def lines(self) -> list[str]:
         """The article's output: one line per iteration, then `x=<final>`."""
-        return [it.line() for it in self.iterations] + [f"x={self.final_x:.7f}"]
+        return [it.line() for it in self.iterations] + [f"x={seed_number(self.final_x)}"]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; `Run.from_dict` reads it back exactly."""

@@ -240,7 +240,7 @@ async def test_runs_survive_a_restart(standin: StandIn, own_bot: LiveBot):
         await standin.invoke_command("explain", {"iteration": 0, "run": 1})
     ).wait_final()
     text = embed_text(message)
-    assert "run #1" in text and "0.0200000" in text
+    assert "run #1" in text and "1.0000000 − 0.02 · (-4.0000000) = 1.0800000" in text
 
 
 async def test_autocomplete_offers_the_users_recent_runs(shared_bot: LiveBot):

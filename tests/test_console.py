@@ -94,8 +94,8 @@ def test_a_piped_session_prints_each_reply_and_saves_its_pictures(tmp_path):
         assert line + "\n" in out
     assert "run #1 · " in out and "converged" in out
     # /explain iteration:1 of that run: the chain rule's numbers and the x it leads to.
-    assert "dL/dx = dL/dy · dy/dx = -1.8368001 · 2.0799999 = -3.8205440" in out
-    assert "x ← x − lr · dL/dx = 1.0400000 − 0.0100000 · (-3.8205440) = 1.0782053" in out
+    assert "dL/dx = dL/dy · dy/dx = (-1.8368001) · 2.0799999 = -3.8205440" in out
+    assert "x ← x − lr · dL/dx = 1.0400000 − 0.01 · (-3.8205440) = 1.0782053" in out
     assert "torch's optimizer.step() gave x_2 = 1.0782053" in out
     assert "lr = 0.01: converged, final x = 1.4142133" in out
     assert "lr = 0.1: converged, final x = 1.4142137" in out

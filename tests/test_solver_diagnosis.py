@@ -71,7 +71,8 @@ def test_far_roots_are_reported(args: tuple[str, float, float], root: float) -> 
 
 
 @pytest.mark.parametrize(
-    ("text", "x0"), [("exp(x)", 88.0), ("(x-1)^99", 2.0), ("x^99", 0.5), ("x^2 + 1", 1.0)]
+    ("text", "x0"),
+    [("exp(x)", 88.0), ("(x-1)^99", 2.0), ("x^99", 0.5), ("x^99", 1.0), ("x^2 + 1", 1.0)],
 )
 def test_no_false_roots(text: str, x0: float) -> None:
     run = solve(Settings(text, x0=x0))
@@ -182,7 +183,13 @@ def test_stated_bound_separates_settling_from_bouncing(text: str, optimizer: str
     )
     assert above.outcome is not Outcome.CONVERGED
     assert above.error is None or above.error > 1e-6
-    assert key(above) in {"oscillating", "lr_too_large", "stuck_valley", "stuck_flat"}
+    assert key(above) in {
+        "oscillating",
+        "lr_too_large",
+        "stuck_valley",
+        "stuck_flat",
+        "hint.stuck.tail",
+    }
 
 
 def test_f_that_rounds_to_zero_far_from_the_root_is_stuck_not_converged():
@@ -224,3 +231,13 @@ def test_an_overflow_is_called_an_overflow_not_out_of_domain():
         assert run.outcome is Outcome.DIVERGED, equation
         assert run.hint is not None and run.hint.cause == "overflow"
         assert "overflowed float32" in (hint_text(run, "en") or "")
+
+
+def test_x_thrown_onto_a_tail_is_not_told_f_prime_is_zero_or_to_start_beyond_it():
+    # 1/x = 0.001 from 1 with lr 1e6: the first step throws x to 2e6, where f → −0.001 and
+    # f' = −1/x² only fades farther out: no flat spot, nothing "beyond" to start from.
+    run = solve(Settings("1/x = 0.001", x0=1, lr=1e6, steps=100))
+    assert run.outcome is Outcome.STUCK and key(run) == "hint.stuck.tail"
+    text = hint_text(run, "en") or ""
+    assert "f' = 0" not in text and "beyond" not in text and "root 1000" in text
+    assert run.iterations[1].x > 1e6 and run.final_x == pytest.approx(1998001.0)

@@ -1,5 +1,7 @@
 """Explanations: the article's hand checks, and every optimizer against autograd and torch's step."""
 
+import math
+
 import pytest
 
 from solver import IterationOutOfRange, Outcome, Run, Settings, explain, solve
@@ -11,8 +13,8 @@ def test_iteration_0_is_the_articles_first_hand_check():
     assert e.agrees
     assert e.x_next == pytest.approx(1.04, abs=1e-7)
     text = e.text()
-    assert "dL/dx = dL/dy · dy/dx = -2.0000000 · 2.0000000 = -4.0000000" in text
-    assert "1.0000000 − 0.0100000 · (-4.0000000) = 1.0400000" in text
+    assert "dL/dx = dL/dy · dy/dx = (-2.0000000) · 2.0000000 = -4.0000000" in text
+    assert "1.0000000 − 0.01 · (-4.0000000) = 1.0400000" in text
 
 
 def test_iteration_1_shows_the_articles_second_line_and_the_next_x():
@@ -100,3 +102,45 @@ def test_a_run_with_no_iterations_says_it_has_none():
         explain(empty, 0)
     assert info.value.last == -1
     assert str(info.value) == "iteration 0 is out of range: this run has no iterations"
+
+
+def test_negative_factors_of_the_chain_rule_stand_in_brackets():
+    # x0 = -1: dL/dy = 2·(1 − 2) = −2 and dy/dx = 2x = −2, both negative
+    text = explain(solve(Settings(x0=-1.0)), 0).text()
+    assert "dL/dx = dL/dy · dy/dx = (-2.0000000) · (-2.0000000) = 4.0000000" in text
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("lr", [0.01, 1e-07, 0.1234567891234, 3.0])
+def test_lr_reads_exactly_as_given_in_every_update(optimizer, lr):
+    text = explain(solve(Settings(lr=lr, steps=3, optimizer=optimizer)), 1).text()
+    given = {0.01: "0.01", 1e-07: "1e-07", 0.1234567891234: "0.1234567891234", 3.0: "3"}[lr]
+    update = [line for line in text.splitlines() if line.startswith("  x ← x − lr")]
+    assert len(update) == 1 and f" − {given} · " in update[0]
+
+
+def test_no_negative_zero_in_an_explanation():
+    # f = −x at x = 0 computes y = −0.0, and so dL/dy = −0.0: both print as 0
+    run = solve(Settings(equation="-x", x0=0.0, steps=3))
+    assert math.copysign(1, run.iterations[0].y) == -1
+    text = explain(run, 0).text() + "\n".join(run.lines())
+    assert "-0.0000000" not in text and "y_0 = f(x_0) = −x = 0.0000000" in text
+
+
+def test_outside_the_domain_the_derivative_shows_its_value_and_f_has_none():
+    run = solve(Settings(equation="log(x) = 1", x0=-0.906, steps=5))
+    assert run.outcome is Outcome.OUT_OF_DOMAIN
+    e = explain(run, 0)
+    text = e.text()
+    assert "dy/dx = 1/x = -1.1037527   (at x = -0.9060000)" in text
+    assert "log(x) − 1 has no real value at x = -0.9060000: x is outside the domain of f." in text
+    assert "autograd gives dL/dx = nan too" in text
+    assert "differ" not in text and "nan (at" not in text
+    assert e.agrees
+
+
+def test_outside_the_domain_a_derivative_without_value_says_so():
+    run = solve(Settings(equation="sqrt(x) = 1", x0=-4.0, steps=5))
+    text = explain(run, 0, "ja").text()
+    assert "dy/dx = 1/(2sqrt(x)) も x = -4.0000000 では実数値を持ちません。" in text
+    assert "食い違って" not in text

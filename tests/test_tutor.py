@@ -266,3 +266,17 @@ async def test_an_equation_only_the_symbolic_form_refuses_is_answered_from_the_w
         await tutor.run_solve(job)
     assert info.value.key == "bot.bad_equation" and "no value" in str(info.value.params["detail"])
     assert tutor.pool.pending == 0 and tutor.store.count() == 0
+
+
+async def test_a_diverged_run_reads_in_scientific_notation_with_no_number_cut(
+    tutor: Tutor,
+) -> None:
+    reply = await tutor.run_solve(tutor.admit_solve(ALICE, lr=0.5, steps=40))
+    assert reply.run_id is not None
+    stored = tutor.store.get(reply.run_id)
+    assert stored is not None and stored.run.outcome is Outcome.DIVERGED
+    run, text = stored.run, reply.as_text()
+    assert abs(run.final_x) > 1e7 and f"x={run.final_x:.7e}" in text
+    assert run.iterations[-1].line() in text  # whole, not cut at 120 characters
+    assert ".0000000e" not in f"{run.final_x:.7f}" and f"{run.final_x:.7f}" not in text
+    assert "lr = 0.5 is above 0.125" in text

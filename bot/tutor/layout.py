@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from solver import Explanation, Outcome, Run, hint_text, outcome_words
+from solver import (
+    Explanation,
+    Outcome,
+    Run,
+    given_number,
+    hint_text,
+    outcome_words,
+    readable_number,
+    seed_number,
+)
 from solver.words import t
 
 from ..reply import Attachment, Field, Reply
-from ..text import clip, number, user_text
+from ..text import clip, user_text
 from .button_rows import solve_buttons
 
 FIELD_LIMIT = 1024
+LINE_LIMIT = 120
 COLORS = {
     Outcome.CONVERGED: 0x57F287,
     Outcome.STILL_MOVING: 0xFEE75C,
@@ -20,6 +30,15 @@ COLORS = {
 }
 
 
+def clip_between_words(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a space with an ellipsis, so that no number is cut
+    in the middle (8.65e63 must not read as 8.65e6…); mid-word only if a word alone is over."""
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(" ", 0, limit), text.rfind("\n", 0, limit))
+    return (text[:cut] if cut > 0 else text[: limit - 1]) + "…"
+
+
 def iteration_excerpt(run: Run) -> str:
     """The first three iterations and the last one in the article's format, as a code block."""
     lines = [it.line() for it in run.iterations[:3]]
@@ -27,8 +46,8 @@ def iteration_excerpt(run: Run) -> str:
         lines.append("…")
     if len(run.iterations) > 3:
         lines.append(run.iterations[-1].line())
-    lines.append(f"x={run.final_x:.7f}")
-    return "```\n" + "\n".join(clip(line, 120) for line in lines) + "\n```"
+    lines.append(f"x={seed_number(run.final_x)}")
+    return "```\n" + "\n".join(clip_between_words(line, LINE_LIMIT) for line in lines) + "\n```"
 
 
 def settings_text(run: Run, lang: str) -> str:
@@ -37,8 +56,8 @@ def settings_text(run: Run, lang: str) -> str:
     return t(
         lang,
         "solve.settings_value",
-        x0=number(s.x0),
-        lr=number(s.lr),
+        x0=given_number(s.x0),
+        lr=given_number(s.lr),
         steps=s.steps,
         optimizer=s.optimizer,
         precision=s.precision,
@@ -47,12 +66,12 @@ def settings_text(run: Run, lang: str) -> str:
 
 def result_text(run: Run, lang: str) -> str:
     """Final x, the nearest root and the error."""
-    lines = [f"{t(lang, 'solve.final_x')}: `x={run.final_x:.7f}`"]
+    lines = [f"{t(lang, 'solve.final_x')}: `x={seed_number(run.final_x)}`"]
     if run.root is None or run.error is None:
         lines.append(t(lang, "solve.no_root"))
     else:
-        lines.append(f"{t(lang, 'solve.nearest_root')}: `{run.root:.10g}`")
-        lines.append(f"{t(lang, 'solve.error')}: `{run.error:.3g}`")
+        lines.append(f"{t(lang, 'solve.nearest_root')}: `{readable_number(run.root, 10)}`")
+        lines.append(f"{t(lang, 'solve.error')}: `{readable_number(run.error, 3)}`")
     return "\n".join(lines)
 
 
@@ -60,7 +79,7 @@ def outcome_text(run: Run, lang: str) -> str:
     """The outcome in words, then its hint."""
     words = f"**{outcome_words(run, lang)}**"
     hint = hint_text(run, lang)
-    return clip(words if hint is None else f"{words}\n{hint}", FIELD_LIMIT)
+    return clip_between_words(words if hint is None else f"{words}\n{hint}", FIELD_LIMIT)
 
 
 def solve_reply(run: Run, run_id: int, pretty_equation: str, png: bytes | None, lang: str) -> Reply:
@@ -84,7 +103,7 @@ def solve_reply(run: Run, run_id: int, pretty_equation: str, png: bytes | None, 
 def explain_reply(explanation: Explanation, run_id: int, lang: str) -> Reply:
     """An explanation as an embed: one field per section."""
     fields = [
-        Field(section.heading, clip("\n".join(section.lines), FIELD_LIMIT))
+        Field(section.heading, clip_between_words("\n".join(section.lines), FIELD_LIMIT))
         for section in explanation.sections
     ]
     return Reply(
@@ -103,16 +122,16 @@ def compare_reply(
         t(
             lang,
             "compare.line",
-            lr=number(run.settings.lr),
+            lr=given_number(run.settings.lr),
             outcome=outcome_words(run, lang),
-            x=f"{run.final_x:.7f}",
+            x=seed_number(run.final_x),
         )
         for run in runs
     ]
     s = runs[0].settings
     return Reply(
         title=clip(t(lang, "compare.title", equation=user_text(pretty_equation)), 256),
-        description=t(lang, "compare.settings", x0=number(s.x0), steps=s.steps)
+        description=t(lang, "compare.settings", x0=given_number(s.x0), steps=s.steps)
         + "\n\n"
         + "\n".join(lines),
         footer=t(lang, "compare.footer", run_id=first_id),

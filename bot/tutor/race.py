@@ -10,14 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Unpack
 
-from solver import Lane, Race, Settings, SettingsError, race, race_settings
+from solver import (
+    Lane,
+    Race,
+    Settings,
+    SettingsError,
+    given_number,
+    race,
+    race_settings,
+    seed_number,
+)
 from solver.equation import CheckedEquation
 from solver.plots.pictures import Picture
 from solver.plots.race_prepare import race_picture
 from solver.words import t
 
 from ..reply import Field, Reply
-from ..text import clip, number, user_text
+from ..text import clip, user_text
 from ..work_pool import Reservation
 from .caller import Caller
 from .context import TutorContext
@@ -62,7 +71,7 @@ def lane_line(lane: Lane, run_id: int, lang: str) -> str:
     """One method's line: steps to within 1e-6 (or why not), its final x and its run id."""
     params = {
         "method": t(lang, f"race.method.{lane.method}"),
-        "x": f"{lane.run.final_x:.7f}",
+        "x": seed_number(lane.run.final_x),
         "run_id": run_id,
     }
     if lane.reached is None:
@@ -78,8 +87,8 @@ def race_reply(result: Race, ids: list[int], pretty_equation: str, lang: str) ->
     settings = t(
         lang,
         "race.settings",
-        x0=number(s.x0),
-        lr=number(s.lr),
+        x0=given_number(s.x0),
+        lr=given_number(s.lr),
         steps=s.steps,
         precision=s.precision,
     )

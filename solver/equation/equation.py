@@ -64,6 +64,11 @@ class Equation:
         value, slope = self._dual(x)
         return math.nan if math.isnan(value) else slope
 
+    def derivative_at(self, x: float) -> float:
+        """f'(x) by the derivative's formula, also where f itself has no value: 1/x at x < 0
+        for log(x). nan where the formula has none either (1/(2√x) at x < 0)."""
+        return self._dual(x)[1]
+
     def _dual(self, x: float) -> tuple[float, float]:
         try:
             at = np.float64(x)
@@ -94,8 +99,8 @@ def check_equation(text: str) -> CheckedEquation:
 
     Tokens, grammar and every bound (length, nesting, size, powers, constants, the cost of the
     symbolic work): at most about a millisecond, and no sympy. parse_equation, which builds the
-    symbolic form, then refuses only what needs exact arithmetic to see: "no_value" (x/sin(π))
-    and "result_too_large" ((99999999999999x)^99). Raises EquationError, and nothing else.
+    symbolic form, then refuses only what needs exact arithmetic to see: "no_value" (x/sin(π)),
+    "result_too_large" ((99999999999999x)^99) and "x_has_no_effect" (3·sin(x) − 3·sin(x)). Raises EquationError, and nothing else.
     """
     if not isinstance(text, str):
         raise EquationError("empty")
@@ -138,6 +143,8 @@ def parse_cached(text: str) -> Equation:
 def _build(text: str) -> Equation:
     tree, lhs, rhs = parse_tree(text)
     f = checked(to_sympy(tree))
+    if not f.free_symbols:  # x cancels only in exact arithmetic: 3·sin(x) − 3·sin(x)
+        raise EquationError("x_has_no_effect")
     derivative = checked(sympy.diff(f, X))
     coeffs = polynomial_coeffs(tree)
     return Equation(

@@ -9,6 +9,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 
+from .._numbers import readable_number
 from . import axes as pa
 from . import style as st
 from . import words as wd
@@ -91,7 +92,7 @@ class ConvergenceFigure:
         if root is not None:
             self.root_line.set_ydata([root, root])
             self.root_text.set_position((0.97, root))
-            st.set_text(self.root_text, say("plot.root", r=f"{root:.6g}"), say.families)
+            st.set_text(self.root_text, say("plot.root", r=readable_number(root, 6)), say.families)
         return pa.set_limits(self.ax_x, klim, (lo, hi), integer_x=True)
 
     def _update_loss(self, picture: ConvergencePicture, klim: tuple[float, float]) -> pa.Labels:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .._numbers import typed_number
+from .._numbers import given_number
 from .._race import Lane, Race
 from .._roots import roots_among
 from ..equation import Equation
@@ -53,8 +53,8 @@ def race_picture(race: Race, lang: str = "en") -> RacePicture:
         say = wd.PlotWords(shown, [])
         subtitle = say(
             "plot.race.settings",
-            x0=typed_number(s.x0),
-            lr=typed_number(s.lr),
+            x0=given_number(s.x0),
+            lr=given_number(s.lr),
             steps=say.count(s.steps, "plot.step", "plot.steps"),
             dtype=s.precision,
         )

@@ -10,7 +10,8 @@ import math
 import random
 from functools import partial
 
-from .._explain import _CONSTANTS, explain
+from .._explain import explain
+from .._explain_step import CONSTANTS
 from .._numbers import article_number as fmt
 from .._numbers import typed_number
 from .._run import Outcome, Run
@@ -62,7 +63,7 @@ def _state_words(run: Run, k: int, lang: str) -> str:
     if s.optimizer == "momentum":
         v = fmt(prev.get("momentum_buffer", 0.0))
         return t(
-            lang, "quiz.step_momentum", k=k, x=fmt(it.x), g=fmt(it.grad), lr=lr, v=v, **_CONSTANTS
+            lang, "quiz.step_momentum", k=k, x=fmt(it.x), g=fmt(it.grad), lr=lr, v=v, **CONSTANTS
         )
     m, v = fmt(prev.get("exp_avg", 0.0)), fmt(prev.get("exp_avg_sq", 0.0))
     return t(
@@ -75,7 +76,7 @@ def _state_words(run: Run, k: int, lang: str) -> str:
         m=m,
         v=v,
         t=k + 1,
-        **_CONSTANTS,
+        **CONSTANTS,
     )
 
 
@@ -98,7 +99,7 @@ def step_question(run: Run, level: int, pick: int, lang: str) -> Question:
     # Which way x moves depends on more than dL/dx once momentum or Adam remember steps.
     plain_step = run.settings.optimizer == "sgd" or k == 0
     if plain_step and rng.random() < 0.5:
-        opt = say(f"explain.opt_{run.settings.optimizer}", **_CONSTANTS)
+        opt = say(f"explain.opt_{run.settings.optimizer}", **CONSTANTS)
         given = say(
             "quiz.move_given",
             k=k,
