@@ -1,4 +1,4 @@
-"""The discord.py client: commands, translations, start-up sync and the heartbeat."""
+"""The discord.py client: shards, commands, translations, start-up sync and the heartbeat."""
 
 from __future__ import annotations
 
@@ -14,25 +14,36 @@ from ..tutor.tutor import Tutor
 from .buttons import bind_tutor
 from .commands import build_commands
 from .errors import TutorCommandTree
+from .identify import IdentifyPacer
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 30
 
 
-class TutorClient(discord.Client):
-    """A plain (unsharded) client with no privileged intents; mentions are off by default."""
+class TutorClient(discord.AutoShardedClient):
+    """The shards of `[discord]` with no privileged intents; mentions are off by default.
+
+    shard_count 0 lets discord.py ask Discord how many shards to run (all in this process);
+    shard_ids picks this process's part when several processes share the shards.
+    """
 
     def __init__(self, config: Config, tutor: Tutor) -> None:
         """Wire `tutor`'s commands into a CommandTree that answers every error."""
+        shards = config.discord
         super().__init__(
-            intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none()
+            intents=discord.Intents(guilds=True),
+            allowed_mentions=discord.AllowedMentions.none(),
+            shard_count=shards.shard_count or None,
         )
+        # Set after __init__ (discord.py's own check needs a shard_count with them; config did it).
+        self.shard_ids = list(shards.shard_ids) or None
         self.config = config
         self.tutor = tutor
         self.tree = TutorCommandTree(self)
         for command in build_commands(tutor):
             self.tree.add_command(command)
         self._heartbeat: asyncio.Task[None] | None = None
+        self._pacer: IdentifyPacer | None = None
 
     async def setup_hook(self) -> None:
         """Translations, then sync only where the config asks (never on every start by default)."""
@@ -57,14 +68,45 @@ class TutorClient(discord.Client):
             await asyncio.sleep(HEARTBEAT_SECONDS)
 
     def ws_closed(self) -> bool:
-        """True while the gateway connection is down (between a drop and the resume)."""
-        ws = self.ws
-        return ws is None or ws.socket is None or ws.socket.closed
+        """True while any of this process's shards is down (between a drop and the resume)."""
+        shards = self.shards
+        expected = len(self.shard_ids or ()) or self.shard_count or 1
+        return len(shards) < expected or any(shard.is_closed() for shard in shards.values())
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait for the shard's turn in its max_concurrency bucket (see identify.py)."""
+        if self._pacer is None:
+            self._pacer = await self._new_pacer()
+        await self._pacer.wait(shard_id or 0)
+
+    async def _new_pacer(self) -> IdentifyPacer:
+        count = self.shard_count or 1
+        try:
+            limits = await self.fetch_session_start_limits()
+            max_concurrency = limits.max_concurrency
+        except discord.DiscordException:
+            log.warning("GET /gateway/bot failed; identifying one shard per 5 s", exc_info=True)
+            max_concurrency = 1
+        ids = set(self.shard_ids or range(count))
+        clustered = ids != set(range(count))
+        log.info(
+            "shards %s of %d, max_concurrency %d%s",
+            sorted(ids),
+            count,
+            max_concurrency,
+            " (other processes run the rest)" if clustered else "",
+        )
+        return IdentifyPacer(count, max_concurrency, clustered=clustered)
 
     async def on_ready(self) -> None:
-        """Log who we are once connected."""
+        """Log who we are once every shard of this process is connected."""
         if self.user is not None:
-            log.info("connected as %s (%d)", self.user.name, self.user.id)
+            log.info(
+                "connected as %s (%d) on shards %s",
+                self.user.name,
+                self.user.id,
+                sorted(self.shards),
+            )
         await asyncio.to_thread(beat, self.config.health.heartbeat_path)
 
     async def close(self) -> None:
