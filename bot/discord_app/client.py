@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import discord
 
+from .. import metrics
 from ..config import Config
 from ..heartbeat import beat
+from ..logs import log_context
 from ..translator import CatalogueTranslator
 from ..tutor.tutor import Tutor
 from .buttons import bind_tutor
@@ -18,6 +21,12 @@ from .identify import IdentifyPacer
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 30
+LATENCY_SECONDS = 5  # how often the shards' latencies are copied into the metrics
+
+
+def shard_of(guild_id: str | int | None, shard_count: int) -> int:
+    """The shard Discord sends a guild's events on; DMs come on shard 0."""
+    return 0 if guild_id is None else (int(guild_id) >> 22) % shard_count
 
 
 class TutorClient(discord.AutoShardedClient):
@@ -43,7 +52,27 @@ class TutorClient(discord.AutoShardedClient):
         for command in build_commands(tutor):
             self.tree.add_command(command)
         self._heartbeat: asyncio.Task[None] | None = None
+        self._latencies: asyncio.Task[None] | None = None
         self._pacer: IdentifyPacer | None = None
+        metrics.track_depth(lambda: tutor.pool.pending)
+        self._watch_interactions()
+
+    def _watch_interactions(self) -> None:
+        # discord.py parses INTERACTION_CREATE synchronously and starts the handler's task inside
+        # the parser, so ids set around it reach every log line of the handler (contextvars are
+        # copied into new tasks); no public hook runs early enough for that.
+        parsers = self._connection.parsers
+        parse = parsers["INTERACTION_CREATE"]
+
+        def counted(data: dict[str, Any]) -> None:
+            kind, command = metrics.interaction_labels(data)
+            metrics.interactions.labels(kind=kind, command=command).inc()
+            shard = shard_of(data.get("guild_id"), self.shard_count or 1)
+            with log_context(shard=shard, interaction=int(data["id"])):
+                log.info("interaction %s: %s %s", data["id"], kind, command)
+                parse(data)
+
+        parsers["INTERACTION_CREATE"] = counted
 
     async def setup_hook(self) -> None:
         """Translations, then sync only where the config asks (never on every start by default)."""
@@ -59,6 +88,12 @@ class TutorClient(discord.AutoShardedClient):
             synced = await self.tree.sync()
             log.info("synced %d commands globally", len(synced))
         self._heartbeat = asyncio.create_task(self._beat_while_connected())
+        self._latencies = asyncio.create_task(self._record_latencies())
+
+    async def _record_latencies(self) -> None:
+        while not self.is_closed():
+            metrics.record_latencies(self.latencies)
+            await asyncio.sleep(LATENCY_SECONDS)
 
     async def _beat_while_connected(self) -> None:
         path = self.config.health.heartbeat_path
@@ -98,6 +133,11 @@ class TutorClient(discord.AutoShardedClient):
         )
         return IdentifyPacer(count, max_concurrency, clustered=clustered)
 
+    async def on_shard_ready(self, shard_id: int) -> None:
+        """Log each shard as it gets its guilds."""
+        with log_context(shard=shard_id):
+            log.info("shard %d of %d ready", shard_id, self.shard_count or 1)
+
     async def on_ready(self) -> None:
         """Log who we are once every shard of this process is connected."""
         if self.user is not None:
@@ -111,6 +151,7 @@ class TutorClient(discord.AutoShardedClient):
 
     async def close(self) -> None:
         """Stop the heartbeat, then disconnect."""
-        if self._heartbeat is not None:
-            self._heartbeat.cancel()
+        for task in (self._heartbeat, self._latencies):
+            if task is not None:
+                task.cancel()
         await super().close()

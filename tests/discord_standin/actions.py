@@ -54,13 +54,14 @@ class UserActions:
             channel_data["permissions"] = payloads.MEMBER_PERMISSIONS
             member = payloads.member(user, [])
             member["permissions"] = payloads.MEMBER_PERMISSIONS
+            guild_id = channel_data["guild_id"]
             payload.update(
-                guild_id=self.guild_id,
-                guild={"id": self.guild_id, "locale": self.guild_locale, "features": []},
+                guild_id=guild_id,
+                guild={"id": guild_id, "locale": self.guild_locale, "features": []},
                 guild_locale=self.guild_locale,
                 member=member,
                 context=GUILD,
-                authorizing_integration_owners={"0": self.guild_id},
+                authorizing_integration_owners={"0": guild_id},
             )
         if message is not None:
             payload["message"] = message.to_payload()
@@ -69,9 +70,17 @@ class UserActions:
     async def _dispatch(
         self: StandIn, payload: dict[str, Any], source: Message | None = None
     ) -> InteractionHandle:
-        if self.gateway.current is None:
-            await self.wait_ready()  # like Discord, deliver once the bot has a session
+        guild_id = payload.get("guild_id")
+        if self.gateway.session_for(guild_id) is None:
+            # Like Discord, deliver once the bot has a session on the guild's shard.
+            await self.signal.wait_for(
+                lambda: self.gateway.session_for(guild_id) is not None,
+                10.0,
+                f"a gateway session for guild {guild_id} (DMs: shard 0)",
+            )
         handle = InteractionHandle(self, payload, source)
+        session = self.gateway.session_for(guild_id)
+        handle.shard = session.shard if session is not None else None
         self.interactions[handle.id] = handle
         self._by_token[handle.token] = handle
         handle.created = time.monotonic()
@@ -85,8 +94,9 @@ class UserActions:
         focused: str | None,
         validate: bool,
         dm: bool,
+        guild: str | None = None,
     ) -> dict[str, Any]:
-        command = self.command(name, dm=dm)
+        command = self.command(name, guild, dm=dm)
         data: dict[str, Any] = {"id": command["id"], "name": command["name"], "type": 1}
         given = command_options(command, options or {}, focused=focused, validate=validate)
         if given:
@@ -116,7 +126,8 @@ class UserActions:
         dm=True runs it in the user's DM with the bot (only global commands allowed in DMs).
         validate=False sends values the Discord client would refuse (wrong type, out of range).
         """
-        data = self._command_data(name, options, None, validate, dm)
+        guild = None if dm or channel is None else self.channels[channel].get("guild_id")
+        data = self._command_data(name, options, None, validate, dm, guild)
         payload = self._interaction(
             COMMAND, data, user, locale, self._channel_for(user, channel, dm)
         )
