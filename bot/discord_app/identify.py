@@ -13,22 +13,25 @@ import math
 import time
 from collections.abc import Awaitable, Callable
 
-IDENTIFY_GAP = 5.0
+IDENTIFY_GAP = 5.0  # Discord's rule
+# Kept between two IDENTIFYs of a bucket: the rule plus a margin, as the first IDENTIFY may
+# reach Discord later after it was sent than the second does.
+SPACING = IDENTIFY_GAP + 0.25
 # A window of the wall clock in which one round of a bucket may identify; a shard only starts
-# in the first SLACK seconds of its window, so consecutive windows stay IDENTIFY_GAP apart.
+# in the first SLACK seconds of its window, so consecutive windows stay SPACING apart.
 SLACK = 0.5
-WINDOW = IDENTIFY_GAP + SLACK
+WINDOW = SPACING + SLACK
 
 
 class IdentifyPacer:
-    """Spaces the IDENTIFYs of shards that share a bucket by at least IDENTIFY_GAP seconds.
+    """Spaces the IDENTIFYs of shards that share a bucket by at least SPACING seconds.
 
     Within this process it remembers when each bucket last identified. When other processes
     run other shards (`clustered`), it cannot see their IDENTIFYs: then the shards of a bucket
     take turns by the wall clock (clocks kept by NTP agree to milliseconds). Shard s is in round
     s // max_concurrency of its bucket, and round k may identify in the windows n of WINDOW
     seconds where n % rounds == k; two shards of one bucket are in different rounds, so their
-    IDENTIFYs are at least WINDOW − SLACK = IDENTIFY_GAP apart.
+    IDENTIFYs are at least WINDOW − SLACK = SPACING apart.
     """
 
     def __init__(
@@ -67,8 +70,8 @@ class IdentifyPacer:
 
     def _delay(self, shard_id: int, bucket: int, now: float) -> float:
         last = self._last.get(bucket)
-        if last is not None and now - last < IDENTIFY_GAP:
-            return IDENTIFY_GAP - (now - last)
+        if last is not None and now - last < SPACING:
+            return SPACING - (now - last)
         if not self.clustered or self.rounds == 1:
             return 0.0  # a bucket of one shard, or every shard of it in this process
         window = math.floor(now / WINDOW)
