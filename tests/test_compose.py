@@ -7,14 +7,21 @@ config files they read (loaded with the bot's own loader), and which of them get
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import json
+import os
+import shutil
 import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import yaml
+from bot_harness import embed_text, wait_answer
+from discord_standin import StandIn
 
 from bot.config import Config, load_config
 
@@ -128,3 +135,108 @@ def test_every_process_shares_one_queue_and_one_database_and_serves_metrics(
         assert config.logging.format == "json"
         assert str(config.health.heartbeat_path).startswith("/tmp/")  # the tmpfs
         assert "/tmp" in services[name]["tmpfs"]
+
+
+# --- the scale profile's gateways from the built image (opt-in, as CI's image smoke runs it) ---
+
+IMAGE = os.environ.get("GD_TUTOR_IMAGE", "")
+
+
+def toml_text(data: dict[str, dict[str, Any]]) -> str:
+    """A TOML file of tables of plain values (what deploy/*.toml holds)."""
+    lines = []
+    for section, keys in data.items():
+        lines.append(f"[{section}]")
+        lines.extend(f"{key} = {json.dumps(value)}" for key, value in keys.items())
+    return "\n".join(lines) + "\n"
+
+
+def container_config(name: str, database: str, *, sync: bool) -> str:
+    """deploy/NAME as the container reads it here: the test's database, no [queue] until the
+    queue's branch is merged (the gateways then answer from their local pools)."""
+    data = tomllib.loads((ROOT / "deploy" / name).read_text(encoding="utf-8"))
+    data.pop("queue", None)
+    data["storage"]["url"] = database
+    data["discord"]["sync_global"] = sync
+    data["limits"] = {"cooldown_seconds": 0, "render_processes": 0}
+    data["metrics"]["port"] = 0  # both containers share the host's network here
+    return toml_text(data)
+
+
+@pytest.mark.skipif(
+    not IMAGE or shutil.which("podman") is None,
+    reason="set GD_TUTOR_IMAGE to a built image (e.g. localhost/gd-tutor:ci) and have podman",
+)
+async def test_the_image_runs_the_two_gateways_of_the_scale_profile(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    """gateway-0 and gateway-1 as compose starts them (read-only root, /tmp a tmpfs, deploy/
+    mounted read-only, the compose healthcheck), against the stand-in and a real PostgreSQL.
+
+    Holds: each container connects its shard of 2, answers /solve in a guild of its shard,
+    both runs land in the one database, and the compose healthcheck passes in each.
+    """
+    deploy = tmp_path / "deploy"
+    deploy.mkdir()
+    for index in (0, 1):
+        name = f"gateway-{index}.toml"
+        (deploy / name).write_text(container_config(name, postgres_url, sync=index == 0))
+    standin = StandIn(shard_count=2, max_concurrency=1, strict_identify_pace=True)
+    names = [f"gd-tutor-gateway-{index}-{os.getpid()}" for index in (0, 1)]
+    processes = []
+    async with standin:
+        guilds = [standin.add_guild(0), standin.add_guild(1)]
+        env = {**os.environ, "DISCORD_TOKEN": standin.token}
+        try:
+            for index, name in enumerate(names):
+                config = f"/app/deploy/gateway-{index}.toml"
+                command = [
+                    "podman", "run", "--rm", "--name", name, "--read-only", "--tmpfs", "/tmp",
+                    "--network", "host", "-e", "DISCORD_TOKEN",
+                    "-v", f"{deploy}:/app/deploy:ro", "-v", f"{ROOT / 'tests'}:/standin:ro",
+                    "--health-cmd", f"python -m bot --config {config} --healthcheck",
+                    "--health-interval", "disable",
+                    IMAGE, "python", "/standin/run_bot_against_standin.py",
+                    "--rest", standin.rest_base, "--gateway", standin.gateway_url,
+                    "--config", config,
+                ]  # fmt: skip
+                with (tmp_path / f"{name}.log").open("wb") as sink:
+                    processes.append(
+                        await asyncio.create_subprocess_exec(
+                            *command, env=env, stdout=sink, stderr=asyncio.subprocess.STDOUT
+                        )
+                    )
+            await standin.wait_shards(2, timeout=180)
+            await standin.wait_commands("solve", timeout=60)
+            for shard, guild in enumerate(guilds):
+                handle = await standin.invoke_command(
+                    "solve", {"x0": 1, "lr": 0.01}, channel=standin.channel_of(guild)
+                )
+                assert "x=1.4142133" in embed_text(await wait_answer(handle, timeout=120))
+                assert handle.shard == (shard, 2)
+            for name in names:
+                async with asyncio.timeout(60):  # the first beat comes with on_ready
+                    while await healthcheck_run(name) != 0:
+                        await asyncio.sleep(1)
+        finally:
+            for name in names:
+                stop = await asyncio.create_subprocess_exec(
+                    "podman", "stop", "-t", "10", name, stdout=asyncio.subprocess.DEVNULL
+                )
+                await stop.wait()
+            for process in processes:
+                await asyncio.wait_for(process.wait(), 60)
+        standin.assert_no_violations()
+    with psycopg.connect(postgres_url) as connection:
+        assert connection.execute("SELECT count(*) FROM runs").fetchone() == (2,)
+    for name in names:
+        log = (tmp_path / f"{name}.log").read_text(errors="replace")
+        assert standin.token not in log
+
+
+async def healthcheck_run(name: str) -> int:
+    """`podman healthcheck run`: the compose healthcheck command, in the running container."""
+    process = await asyncio.create_subprocess_exec(
+        "podman", "healthcheck", "run", name, stdout=asyncio.subprocess.DEVNULL
+    )
+    return await process.wait()

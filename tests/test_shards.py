@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot_harness import ROOT, embed_text, wait_answer, write_config
+from bot_harness import ROOT, embed_text, run_id_of, wait_answer, write_config
 from discord_standin import BotProcess, InteractionHandle, StandIn, running_bot
 from discord_standin.payloads import snowflake_on_shard
 from discord_standin.shards import parse_shard, shard_of
@@ -111,7 +111,9 @@ def handled_by(bot: BotProcess, handle: InteractionHandle) -> list[dict[str, Any
     return [line for line in log_lines(bot) if line.get("interaction") == int(handle.id)]
 
 
-def shard_config(directory: Path, standin: StandIn, shard_ids: list[int], *, sync: bool) -> Path:
+def shard_config(
+    directory: Path, standin: StandIn, shard_ids: list[int], *, sync: bool, database: str = ""
+) -> Path:
     directory.mkdir()
     return write_config(
         directory,
@@ -119,6 +121,7 @@ def shard_config(directory: Path, standin: StandIn, shard_ids: list[int], *, syn
         discord={"dev_guild_id": 0, "sync_global": sync, "shard_count": 2, "shard_ids": shard_ids},
         logging={"format": "json"},
         limits={"cooldown_seconds": 0, "render_processes": 0},
+        storage={"url": database},
     )
 
 
@@ -140,19 +143,30 @@ async def solve_in(standin: StandIn, guild: str | None) -> InteractionHandle:
     return handle
 
 
+async def explain_in(standin: StandIn, guild: str, run_id: int) -> InteractionHandle:
+    """/explain iteration:1 of run #run_id in a guild's channel, with the article's numbers."""
+    handle = await standin.invoke_command(
+        "explain", {"iteration": 1, "run": run_id}, channel=standin.channel_of(guild)
+    )
+    text = embed_text(await handle.wait_final())
+    assert "-3.8205440" in text and "1.0782053" in text
+    return handle
+
+
 async def test_two_gateway_processes_each_answer_the_interactions_of_their_shard(
-    tmp_path: Path,
+    tmp_path: Path, postgres_url: str
 ) -> None:
-    """Holds: process A (shard 0 of 2) and B (shard 1 of 2) each get READY and the guilds of
-    their shard only, pace their IDENTIFYs across processes, and each /solve (in a guild of
-    either shard, or a DM, which Discord sends on shard 0) is answered exactly once, by the
-    process of its shard; both pass the health check."""
+    """Holds: process A (shard 0 of 2) and B (shard 1 of 2), sharing one PostgreSQL, each get
+    READY and the guilds of their shard only, pace their IDENTIFYs across processes, and each
+    /solve (in a guild of either shard, or a DM, which Discord sends on shard 0) is answered
+    exactly once, by the process of its shard; /explain of a run the other process stored is
+    answered from the database; both pass the health check."""
     standin = StandIn(shard_count=2, max_concurrency=1, strict_identify_pace=True)
     async with standin, contextlib.AsyncExitStack() as stack:
         guilds = {shard: standin.add_guild(shard) for shard in (0, 1)}
         configs = {
-            0: shard_config(tmp_path / "a", standin, [0], sync=True),
-            1: shard_config(tmp_path / "b", standin, [1], sync=False),
+            0: shard_config(tmp_path / "a", standin, [0], sync=True, database=postgres_url),
+            1: shard_config(tmp_path / "b", standin, [1], sync=False, database=postgres_url),
         }
         # Both at once, as a cluster starts: only the pacing keeps their IDENTIFYs 5 s apart.
         started = await asyncio.gather(
@@ -180,6 +194,11 @@ async def test_two_gateway_processes_each_answer_the_interactions_of_their_shard
             mine, other = bots[shard], bots[1 - shard]
             assert {line["shard"] for line in handled_by(mine, handle)} == {shard}
             assert handled_by(other, handle) == []
+        # Each explains the run the other process stored.
+        for shard in (0, 1):
+            run_id = run_id_of(handles[(1 - shard, "guild")].messages[0])
+            handle = await explain_in(standin, guilds[shard], run_id)
+            assert handle.shard == (shard, 2) and handled_by(bots[1 - shard], handle) == []
         assert sorted(i.shard for i in standin.gateway.identify_log.identifies) == [(0, 2), (1, 2)]
         assert await healthcheck(configs[0]) == 0
         assert await healthcheck(configs[1]) == 0
