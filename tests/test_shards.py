@@ -12,16 +12,20 @@ import contextlib
 import itertools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bot_harness import ROOT, embed_text, run_id_of, wait_answer, write_config
-from discord_standin import BotProcess, InteractionHandle, StandIn, running_bot
+from discord_standin import BotProcess, InteractionHandle, StandIn, running_bot, running_client
 from discord_standin.payloads import snowflake_on_shard
 from discord_standin.shards import parse_shard, shard_of
 
+from bot.config import load_config
+from bot.discord_app.client import TutorClient
 from bot.discord_app.identify import IDENTIFY_GAP, SPACING, IdentifyPacer
+from bot.runtime import build_tutor, close_tutor
 
 # --- the IDENTIFY pacing, on a clock of its own ------------------------------------------------
 
@@ -222,4 +226,40 @@ async def test_one_process_runs_both_shards(tmp_path: Path) -> None:
             assert await healthcheck(config) == 0
         gaps = standin.gateway.identify_log.gaps()
         assert list(gaps) == [0] and all(gap >= IDENTIFY_GAP for gap in gaps[0])
+        standin.assert_no_violations()
+
+
+async def until(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    """Wait for a condition on the client's own state (the stand-in is not told of it)."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.05)
+
+
+async def test_the_heartbeat_waits_for_every_shard_of_the_process(tmp_path: Path) -> None:
+    """Holds: with shards 0 and 1 in one client, health (`ws_closed`) is good only while both are
+    connected: dropping shard 1 alone makes it bad until that shard is back."""
+    standin = StandIn(shard_count=2, max_concurrency=2)
+    async with standin:
+        standin.add_guild(0)
+        standin.add_guild(1)
+        config = load_config(shard_config(tmp_path / "c", standin, [], sync=False))
+        tutor = build_tutor(config)
+        try:
+            client = TutorClient(config, tutor)
+            async with running_client(client, standin):
+                await standin.wait_shards(2)
+                await until(client.is_ready, "the client to be ready")
+                assert sorted(client.shards) == [0, 1] and not client.ws_closed()
+                # Not resumable: shard 1 identifies anew, after its bucket's 5 s (seconds down).
+                await standin.drop_gateway(4000, resumable=False, shard=(1, 2))
+                await until(client.ws_closed, "shard 1 to be seen closed")
+                assert not client.get_shard(0).is_closed()
+                await standin.signal.wait_for(
+                    lambda: standin.gateway.identifies == 3, 30, "shard 1 to identify again"
+                )
+                await until(lambda: not client.ws_closed(), "every shard to be connected")
+                assert standin.gateway.by_shard[(1, 2)].connection is not None
+        finally:
+            await asyncio.to_thread(close_tutor, tutor)
         standin.assert_no_violations()

@@ -313,9 +313,15 @@ class Gateway:
         self.standin.changed()
         return seq
 
-    async def drop(self, code: int | None = 4000, *, resumable: bool = True) -> None:
-        """Close the current session's socket (code None: abort the TCP connection)."""
-        session = self.current
+    async def drop(
+        self,
+        code: int | None = 4000,
+        *,
+        resumable: bool = True,
+        shard: tuple[int, int] | None = None,
+    ) -> None:
+        """Close the socket of the current session, or of `shard`'s (code None: abort the TCP)."""
+        session = self.current if shard is None else self.by_shard.get(shard)
         if session is None or session.connection is None:
             raise RuntimeError("stand-in: no connected gateway session to drop")
         session.resumable = resumable

@@ -371,6 +371,13 @@ class StandIn(UserActions):
             await self.gateway.dispatch("CHANNEL_CREATE", channel)
         return str(channel["id"])
 
-    async def drop_gateway(self, code: int | None = 4000, *, resumable: bool = True) -> None:
-        """Close the bot's websocket (code None: abort the TCP connection); it should RESUME."""
-        await self.gateway.drop(code, resumable=resumable)
+    async def drop_gateway(
+        self,
+        code: int | None = 4000,
+        *,
+        resumable: bool = True,
+        shard: tuple[int, int] | None = None,
+    ) -> None:
+        """Close the bot's websocket (of `shard` = (id, count) when given; code None: abort the
+        TCP connection); it should RESUME."""
+        await self.gateway.drop(code, resumable=resumable, shard=shard)
