@@ -44,7 +44,8 @@ class TutorClient(discord.AutoShardedClient):
             allowed_mentions=discord.AllowedMentions.none(),
             shard_count=shards.shard_count or None,
         )
-        # Set after __init__ (discord.py's own check needs a shard_count with them; config did it).
+        # None: every shard of shard_count (discord.py's typing of the argument forbids None;
+        # bot.config already checked the ids against the count).
         self.shard_ids = list(shards.shard_ids) or None
         self.config = config
         self.tutor = tutor
