@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 
 from .config import Config, ConfigError, load_config, resolve_config_path
 from .console_input import LOCALES, commands_help
 from .heartbeat import HeartbeatPathError, check_heartbeat_path, healthcheck
+from .logs import setup_logging
+from .metrics import MetricsError
+from .metrics import serve as serve_metrics
 from .storage import StorageError, check_storage
 
 TOKEN_HELP = (
@@ -60,12 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.healthcheck:
         return healthcheck(config.health.heartbeat_path, config.health.max_age_seconds)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    setup_logging(config.logging.format, secrets=[os.environ.get("DISCORD_TOKEN", "").strip()])
     try:
         return _serve(args, config)
-    except (StorageError, HeartbeatPathError) as error:
+    except (StorageError, HeartbeatPathError, MetricsError) as error:
         print(f"gd-tutor: {error}", file=sys.stderr)
         return 2
 
@@ -82,6 +82,7 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         return 2
     check_storage(config)
     check_heartbeat_path(config.health.heartbeat_path)
+    serve_metrics(config.metrics.port, config.metrics.address)
     import discord
 
     from .runtime import run_discord

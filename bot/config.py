@@ -20,10 +20,12 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class DiscordConfig:
-    """Where slash commands are synced at start-up."""
+    """Where slash commands are synced at start-up, and which gateway shards this process runs."""
 
     dev_guild_id: int = 0
     sync_global: bool = False
+    shard_count: int = 0  # 0: discord.py asks Discord (GET /gateway/bot)
+    shard_ids: tuple[int, ...] = ()  # empty: every shard of shard_count
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,21 @@ class HealthConfig:
 
 
 @dataclass(frozen=True)
+class MetricsConfig:
+    """Prometheus metrics over HTTP; port 0 serves none."""
+
+    port: int = 0
+    address: str = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    """How log lines are written to stderr: "text" for people, "json" (one object a line)."""
+
+    format: str = "text"
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration: one section per table of the TOML file."""
 
@@ -70,11 +87,15 @@ class Config:
     limits: LimitsConfig = LimitsConfig()
     storage: StorageConfig = StorageConfig()
     health: HealthConfig = HealthConfig()
+    metrics: MetricsConfig = MetricsConfig()
+    logging: LoggingConfig = LoggingConfig()
 
 
 # solver.MAX_STEPS, the solver's own bound (a test keeps them equal). Importing solver here would
 # import torch into every `--healthcheck`: 3.6 s instead of 0.1 s.
 SOLVER_MAX_STEPS = 100_000
+# Discord asks for a shard per 2,500 guilds at most; 65,536 shards serve 160 million guilds.
+MAX_SHARDS = 65_536
 
 # Allowed values, both ends included: past them a setting cannot work (a run that times out
 # before its first step, a LIMIT SQLite cannot hold) or only exhausts the machine.
@@ -88,7 +109,11 @@ RANGES: dict[str, tuple[float, float]] = {
     "limits.render_processes": (0, 16),
     "storage.keep_runs_per_user": (1, 100000),
     "health.max_age_seconds": (1, 86400),
+    "discord.shard_count": (0, MAX_SHARDS),
+    "metrics.port": (0, 65535),
 }
+# Settings that take one of a few words.
+CHOICES: dict[str, tuple[str, ...]] = {"logging.format": ("text", "json")}
 
 _EXPECTED = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
 
@@ -136,7 +161,22 @@ def _load(path: Path) -> Config:
         if not isinstance(table, dict):
             raise ConfigError(f"'{name}' must be a table ([{name}]), got {_toml_type(table)}")
         sections[name] = _section(known[name].default, name, table)
-    return Config(**sections)
+    config = Config(**sections)
+    _check_shards(config.discord)
+    return config
+
+
+def _check_shards(discord: DiscordConfig) -> None:
+    if discord.shard_ids and not discord.shard_count:
+        raise ConfigError("'discord.shard_ids' needs 'discord.shard_count' (the total, 1 or more)")
+    for shard_id in discord.shard_ids:
+        if shard_id >= discord.shard_count:
+            raise ConfigError(
+                f"'discord.shard_ids' has {shard_id}, but shards are numbered"
+                f" 0 to {discord.shard_count - 1} (discord.shard_count = {discord.shard_count})"
+            )
+    if len(set(discord.shard_ids)) != len(discord.shard_ids):
+        raise ConfigError(f"'discord.shard_ids' = {list(discord.shard_ids)} repeats a shard")
 
 
 def _section(default: Any, section: str, table: dict[str, Any]) -> Any:
@@ -151,6 +191,8 @@ def _section(default: Any, section: str, table: dict[str, Any]) -> Any:
 
 
 def _value(name: str, value: Any, kind: type[Any]) -> Any:
+    if kind is tuple:
+        return _shard_ids(name, value)
     if issubclass(kind, Path):
         kind = Path
     if not _type_ok(value, kind):
@@ -164,11 +206,26 @@ def _value(name: str, value: Any, kind: type[Any]) -> Any:
         low, high = RANGES[name]
         if not low <= value <= high:
             raise ConfigError(f"'{name}' must be between {low} and {high}, got {value}")
+    if name in CHOICES and value not in CHOICES[name]:
+        words = " or ".join(repr(word) for word in CHOICES[name])
+        raise ConfigError(f"'{name}' must be {words}, got {value!r}")
     if name == "storage.url" and value and (problem := url_problem(value)):
         raise ConfigError(f"'{name}' = {redacted(value)!r} {problem}")
     if kind is Path:
         return _home_expanded(name, value)
     return kind(value)
+
+
+def _shard_ids(name: str, value: Any) -> tuple[int, ...]:
+    # The only array setting: a list of shard ids, each checked like an integer key.
+    if not isinstance(value, list):
+        raise ConfigError(f"'{name}' must be an array of integers, got {_toml_type(value)}")
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int):
+            raise ConfigError(f"'{name}' must hold integers, got {_toml_type(item)}")
+        if not 0 <= item < MAX_SHARDS:
+            raise ConfigError(f"'{name}' must hold ids from 0 to {MAX_SHARDS - 1}, got {item}")
+    return tuple(value)
 
 
 def _home_expanded(name: str, value: str) -> Path:

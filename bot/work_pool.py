@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
+from . import metrics
 from .cooldown import Cooldown
 
 __all__ = ["Busy", "Cooldown", "CoolingDown", "JobExited", "Reservation", "WorkPool"]
@@ -178,14 +179,17 @@ class WorkPool:
 
     def _submit(self, job: Callable[[], T]) -> Future[T]:
         started = False
+        submitted = time.monotonic()
 
         def tracked() -> T:
             nonlocal started
             with self._lock:
                 started = True
                 self._running += 1
+            metrics.queue_wait.observe(time.monotonic() - submitted)
             try:
-                return job()
+                with metrics.job_time.time():
+                    return job()
             except (SystemExit, KeyboardInterrupt) as exit_:
                 raise JobExited(f"a job raised {exit_!r}") from exit_
             finally:

@@ -91,7 +91,7 @@ async def wait_started(
             standin.gateway.identifies > identifies
             and len(standin.syncs) > syncs
             and session is not None
-            and session.seq >= 1 + len(standin.guilds)
+            and session.seq >= 1 + session.guilds
         )
 
     waiting = asyncio.ensure_future(standin.signal.wait_for(started, timeout, "the bot to start"))

@@ -2,6 +2,8 @@
 
 import dataclasses
 import math
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -296,3 +298,73 @@ def test_resolve_finds_config_toml_in_working_directory(
 def test_config_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         Config().limits.workers = 5  # type: ignore[misc]
+
+
+# --- sharding, metrics, logging ----------------------------------------------------------------
+
+
+def test_shards_metrics_and_logging_load_as_written(tmp_path: Path) -> None:
+    text = (
+        "[discord]\nshard_count = 4\nshard_ids = [2, 3]\n"
+        '[metrics]\nport = 9108\naddress = "0.0.0.0"\n[logging]\nformat = "json"\n'
+    )
+    config = load_config(write(tmp_path, text))
+    assert (config.discord.shard_count, config.discord.shard_ids) == (4, (2, 3))
+    assert (config.metrics.port, config.metrics.address) == (9108, "0.0.0.0")
+    assert config.logging.format == "json"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[discord]\nshard_ids = [0]",
+            "'discord.shard_ids' needs 'discord.shard_count' (the total, 1 or more)",
+        ),
+        (
+            "[discord]\nshard_count = 2\nshard_ids = [0, 2]",
+            "'discord.shard_ids' has 2, but shards are numbered 0 to 1 (discord.shard_count = 2)",
+        ),
+        (
+            "[discord]\nshard_count = 2\nshard_ids = [1, 1]",
+            "'discord.shard_ids' = [1, 1] repeats a shard",
+        ),
+        (
+            "[discord]\nshard_count = 2\nshard_ids = [-1]",
+            "'discord.shard_ids' must hold ids from 0 to 65535, got -1",
+        ),
+        (
+            '[discord]\nshard_count = 2\nshard_ids = ["0"]',
+            "'discord.shard_ids' must hold integers, got string",
+        ),
+        (
+            "[discord]\nshard_count = 2\nshard_ids = 0",
+            "'discord.shard_ids' must be an array of integers, got integer",
+        ),
+        ('[logging]\nformat = "xml"', "'logging.format' must be 'text' or 'json', got 'xml'"),
+        ("[metrics]\nport = 65536", "'metrics.port' must be between 0 and 65535, got 65536"),
+    ],
+)
+def test_bad_shard_metrics_and_logging_values_are_one_message(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == f"{path}: {message}"
+
+
+def test_a_bad_shard_list_stops_python_m_bot_with_one_line_and_status_2(tmp_path: Path) -> None:
+    path = write(tmp_path, "[discord]\nshard_count = 2\nshard_ids = [0, 5]\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(path), "--healthcheck"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"gd-tutor: {path}: 'discord.shard_ids' has 5, but shards are numbered 0 to 1"
+        " (discord.shard_count = 2)"
+    ]

@@ -53,9 +53,7 @@ async def test_race_answers_a_line_per_method_then_its_picture(shared_bot: LiveB
     sgd = await (
         await standin.invoke_command("explain", {"iteration": 1, "run": ids[0]})
     ).wait_final()
-    assert "x ← x − lr · dL/dx = 1.0400000 − 0.01 · (-3.8205440) = 1.0782053" in (
-        embed_text(sgd)
-    )
+    assert "x ← x − lr · dL/dx = 1.0400000 − 0.01 · (-3.8205440) = 1.0782053" in (embed_text(sgd))
     adam = await (
         await standin.invoke_command("explain", {"iteration": 0, "run": ids[2]})
     ).wait_final()

@@ -17,6 +17,7 @@ from solver.equation import CheckedEquation
 from solver.plots.pictures import Picture
 from solver.plots.prepare import convergence_picture
 
+from .. import metrics
 from ..reply import Reply
 from ..work_pool import Reservation
 from .caller import Caller
@@ -71,6 +72,7 @@ def _solve_then_prepare(
         run = solve(
             shared.settings, max_seconds=ctx.config.solver.max_seconds, progress=shared.progress
         )
+    metrics.runs.labels(outcome=run.outcome.name.lower()).inc()
     publish(run)
     return prepared_or_none(lambda: convergence_picture(run, shared.key.lang))
 

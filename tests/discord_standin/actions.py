@@ -74,6 +74,7 @@ class UserActions:
             channel_data["permissions"] = payloads.MEMBER_PERMISSIONS
             member = payloads.member(user, [])
             member["permissions"] = payloads.MEMBER_PERMISSIONS
+            guild_id = channel_data["guild_id"]
             payload.update(
                 guild_id=guild_id,
                 guild={"id": guild_id, "locale": self.guild_locale, "features": []},
@@ -91,9 +92,17 @@ class UserActions:
     async def _dispatch(
         self: StandIn, payload: dict[str, Any], source: Message | None = None
     ) -> InteractionHandle:
-        if self.gateway.current is None:
-            await self.wait_ready()  # like Discord, deliver once the bot has a session
+        guild_id = payload.get("guild_id")
+        if self.gateway.session_for(guild_id) is None:
+            # Like Discord, deliver once the bot has a session on the guild's shard.
+            await self.signal.wait_for(
+                lambda: self.gateway.session_for(guild_id) is not None,
+                10.0,
+                f"a gateway session for guild {guild_id} (DMs: shard 0)",
+            )
         handle = InteractionHandle(self, payload, source)
+        session = self.gateway.session_for(guild_id)
+        handle.shard = session.shard if session is not None else None
         self.interactions[handle.id] = handle
         self._by_token[handle.token] = handle
         handle.created = time.monotonic()
@@ -107,10 +116,11 @@ class UserActions:
         focused: str | None,
         validate: bool,
         dm: bool,
+        guild: str | None = None,
         user_install: bool = False,
         private: bool = False,
     ) -> dict[str, Any]:
-        command = self.command(name, dm=dm, user_install=user_install, private=private)
+        command = self.command(name, guild, dm=dm, user_install=user_install, private=private)
         data: dict[str, Any] = {"id": command["id"], "name": command["name"], "type": 1}
         given = command_options(command, options or {}, focused=focused, validate=validate)
         if given:
@@ -146,11 +156,13 @@ class UserActions:
         allows it); elsewhere=True does so in a guild the bot has not joined, private=True in
         the user's DM with a friend, which the bot is not in.
         """
-        data = self._command_data(
-            name, options, None, validate, dm, user_install or elsewhere, private
-        )
         if private:
             channel = self.private_channel_for(user or self.user)["id"]
+        known = None if dm or private or channel is None else self.channels.get(channel)
+        guild = None if known is None else known.get("guild_id")
+        data = self._command_data(
+            name, options, None, validate, dm, guild, user_install or elsewhere, private
+        )
         payload = self._interaction(
             COMMAND,
             data,

@@ -1,4 +1,4 @@
-"""The gateway websocket: HELLO, IDENTIFY/READY, heartbeats, RESUME with replay, dispatches."""
+"""The gateway websocket: HELLO, IDENTIFY/READY, shards, heartbeats, RESUME with replay, dispatches."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import WSMsgType, web
 
 from . import payloads
+from .shards import IdentifyLog, parse_shard, shard_of
 
 if TYPE_CHECKING:
     from .server import StandIn
@@ -51,6 +52,8 @@ class Session:
     connection: Connection | None = None
     resumable: bool = True
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    shard: tuple[int, int] = (0, 1)  # (shard_id, shard_count) from IDENTIFY
+    guilds: int = 0  # GUILD_CREATEs sent after READY
 
 
 class Connection:
@@ -104,6 +107,8 @@ class Gateway:
         self.standin = standin
         self.sessions: dict[str, Session] = {}
         self.current: Session | None = None  # the latest identified session
+        self.by_shard: dict[tuple[int, int], Session] = {}  # the latest session of each shard
+        self.identify_log = IdentifyLog(standin.max_concurrency)
         self.connections: list[Connection] = []
         self.frames: list[Frame] = []
         self.heartbeats: list[Heartbeat] = []
@@ -203,18 +208,32 @@ class Gateway:
             )
             await self._close(conn, 4014)
             return
+        shard = parse_shard(d.get("shard"))
+        if isinstance(shard, str):
+            self.standin.violation("gateway", 4010, "WS", conn.path, shard)
+            await self._close(conn, 4010)
+            return
+        gap = self.identify_log.record(shard)
+        if gap is not None and self.standin.strict_identify_pace:
+            bucket = shard[0] % self.standin.max_concurrency
+            self.standin.violation(
+                "identify_pace", 0, "WS", conn.path, f"bucket {bucket}: IDENTIFY {gap:.2f} s after"
+            )
         self.identifies += 1
-        session = Session(id=payloads.token(16), identify=d)
+        session = Session(id=payloads.token(16), identify=d, shard=shard)
         self.sessions[session.id] = session
         self.current = session
+        self.by_shard[shard] = session
         async with session.lock:
             conn.session = session
             session.connection = conn
-            ready = self.standin.ready_payload(session.id)
+            guilds = self.standin.guild_payloads(shard)
+            session.guilds = len(guilds)
+            ready = self.standin.ready_payload(session.id, [g["id"] for g in guilds])
             if "shard" in d:
                 ready["shard"] = d["shard"]
             await self._send_dispatch(session, "READY", ready)
-            for guild in self.standin.guild_payloads():
+            for guild in guilds:
                 await self._send_dispatch(session, "GUILD_CREATE", guild)
 
     async def _resume(self, conn: Connection, d: dict[str, Any]) -> None:
@@ -266,9 +285,26 @@ class Gateway:
             with contextlib.suppress(ConnectionError):
                 await conn.send(frame)
 
+    def session_for(self, guild_id: str | None) -> Session | None:
+        """The session Discord sends this guild's events to (guild None: a DM, shard 0).
+
+        The latest identified session whose shard is the guild's under its own shard_count.
+        """
+        for session in reversed(list(self.by_shard.values())):
+            shard_id, count = session.shard
+            if shard_of(guild_id, count) == shard_id:
+                return session
+        return None
+
+    def routed(self, event: str, data: dict[str, Any]) -> Session | None:
+        """Where a dispatch goes: by its guild_id, DMs' interactions to shard 0, else current."""
+        if "guild_id" in data or event == "INTERACTION_CREATE":
+            return self.session_for(data.get("guild_id"))
+        return self.current
+
     async def dispatch(self, event: str, data: dict[str, Any]) -> int:
-        """Send a dispatch to the current session (queued for replay if it is disconnected)."""
-        session = self.current
+        """Send a dispatch to its shard's session (queued for replay if it is disconnected)."""
+        session = self.routed(event, data)
         if session is None:
             raise RuntimeError("stand-in: no gateway session yet (has the client identified?)")
         async with session.lock:
@@ -277,9 +313,15 @@ class Gateway:
         self.standin.changed()
         return seq
 
-    async def drop(self, code: int | None = 4000, *, resumable: bool = True) -> None:
-        """Close the current session's socket (code None: abort the TCP connection)."""
-        session = self.current
+    async def drop(
+        self,
+        code: int | None = 4000,
+        *,
+        resumable: bool = True,
+        shard: tuple[int, int] | None = None,
+    ) -> None:
+        """Close the socket of the current session, or of `shard`'s (code None: abort the TCP)."""
+        session = self.current if shard is None else self.by_shard.get(shard)
         if session is None or session.connection is None:
             raise RuntimeError("stand-in: no connected gateway session to drop")
         session.resumable = resumable

@@ -53,6 +53,7 @@ class InteractionHandle:
         )
         self.channel_id: str = payload["channel_id"]
         self.source = source  # the message a component interaction came from
+        self.shard: tuple[int, int] | None = None  # (shard_id, shard_count) it was dispatched to
         self.created = time.monotonic()
         self.callback: CallbackRecord | None = None
         self.expired = False  # a callback came after the deadline

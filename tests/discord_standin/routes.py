@@ -30,8 +30,15 @@ async def _gateway(call: Call) -> Reply:
 
 @route("GET", "/gateway/bot", "get_gateway_bot")
 async def _gateway_bot(call: Call) -> Reply:
-    limit = {"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1}
-    return 200, {"url": call.standin.gateway_base, "shards": 1, "session_start_limit": limit}
+    standin = call.standin
+    limit = {
+        "total": 1000,
+        "remaining": 999,
+        "reset_after": 14400000,
+        "max_concurrency": standin.max_concurrency,
+    }
+    reply = {"url": standin.gateway_base, "shards": standin.shard_count}
+    return 200, {**reply, "session_start_limit": limit}
 
 
 @route("GET", "/(?:oauth2/)?applications/@me", "get_application")

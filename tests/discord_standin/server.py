@@ -13,6 +13,7 @@ from .gateway import Gateway
 from .interactions import InteractionHandle, InteractionRules
 from .messages import MessageStore
 from .records import Fault, Message, RequestRecord, Violation
+from .shards import shard_of
 from .waiting import Signal
 
 
@@ -29,7 +30,15 @@ class StandIn(UserActions):
         allowed_privileged_intents: int = 0,
         guild_locale: str = "en-US",
         channel_names: tuple[str, ...] = ("general",),
+        shard_count: int = 1,
+        max_concurrency: int = 1,
+        strict_identify_pace: bool = False,
     ) -> None:
+        self.shard_count = shard_count  # what GET /gateway/bot recommends
+        self.max_concurrency = max_concurrency  # session_start_limit.max_concurrency
+        # An IDENTIFY sooner than 5 s after another of its bucket is a violation (else only kept
+        # in gateway.identify_log: restarting a bot in a test is faster than Discord allows).
+        self.strict_identify_pace = strict_identify_pace
         self.token = token or payloads.token(40)
         self.heartbeat_interval_ms = int(heartbeat_interval * 1000)
         self.callback_deadline = callback_deadline
@@ -42,10 +51,12 @@ class StandIn(UserActions):
         self.user = self.make_user("tester")
         self.guild_id = payloads.snowflake()
         self.guild_locale = guild_locale
-        self.guilds: dict[str, dict[str, Any]] = {self.guild_id: {"owner": owner}}
         self.bot_role = payloads.role(
             payloads.snowflake(), bot_name, payloads.BOT_PERMISSIONS, position=1
         )
+        self.guilds: dict[str, dict[str, Any]] = {
+            self.guild_id: self._guild_record(owner, "Stand-in Guild", self.bot_role)
+        }
         self.channels: dict[str, dict[str, Any]] = {}
         for position, name in enumerate(channel_names):
             channel = payloads.text_channel(
@@ -59,7 +70,6 @@ class StandIn(UserActions):
         foreign = payloads.text_channel(payloads.snowflake(), self.foreign_guild_id, "elsewhere")
         self.foreign_channels: dict[str, dict[str, Any]] = {foreign["id"]: foreign}
         self.foreign_channel_id = foreign["id"]
-        self._bot_member = payloads.member(self.bot_user, [self.bot_role["id"]])
         self.commands: dict[str | None, list[dict[str, Any]]] = {}
         self.syncs: list[tuple[str | None, list[dict[str, Any]]]] = []
         self.requests: list[RequestRecord] = []
@@ -152,33 +162,65 @@ class StandIn(UserActions):
         self.users[data["id"]] = data
         return data
 
+    def _guild_record(
+        self, owner: dict[str, Any], name: str, bot_role: dict[str, Any]
+    ) -> dict[str, Any]:
+        bot_member = payloads.member(self.bot_user, [bot_role["id"]])
+        return {"owner": owner, "name": name, "bot_role": bot_role, "bot_member": bot_member}
+
+    def add_guild(self, shard: int | None = None, name: str = "Another Guild") -> str:
+        """A new guild with one text channel (on `shard` of shard_count when given); its id.
+
+        Add guilds before the bot connects: they arrive with READY and GUILD_CREATE.
+        """
+        guild_id = payloads.snowflake_on_shard(shard, self.shard_count)
+        bot_role = payloads.role(
+            payloads.snowflake(), self.bot_user["username"], payloads.BOT_PERMISSIONS, position=1
+        )
+        owner = self.guilds[self.guild_id]["owner"]
+        self.guilds[guild_id] = self._guild_record(owner, name, bot_role)
+        channel = payloads.text_channel(payloads.snowflake(), guild_id, "general")
+        self.channels[channel["id"]] = channel
+        return guild_id
+
+    def channel_of(self, guild_id: str) -> str:
+        """The first text channel of a guild."""
+        return next(c["id"] for c in self.channels.values() if c.get("guild_id") == guild_id)
+
     def guild_members(self, guild_id: str) -> list[dict[str, Any]]:
         """Members GUILD_CREATE lists (the bot; others come with interactions)."""
-        return [self._bot_member] if guild_id in self.guilds else []
+        guild = self.guilds.get(guild_id)
+        return [guild["bot_member"]] if guild is not None else []
 
-    def guild_payloads(self) -> list[dict[str, Any]]:
-        """Full GUILD_CREATE data for every guild."""
-        everyone = payloads.role(self.guild_id, "@everyone", payloads.MEMBER_PERMISSIONS)
-        return [
-            payloads.guild(
-                self.guild_id,
-                "Stand-in Guild",
-                owner_id=self.guilds[self.guild_id]["owner"]["id"],
-                channels=list(self.channels.values()),
-                roles=[everyone, self.bot_role],
-                members=self.guild_members(self.guild_id),
-                member_count=len(self.users) - 1,
-                locale=self.guild_locale,
+    def guild_payloads(self, shard: tuple[int, int] = (0, 1)) -> list[dict[str, Any]]:
+        """Full GUILD_CREATE data for every guild on `shard` = (shard_id, shard_count)."""
+        found = []
+        for guild_id, guild in self.guilds.items():
+            if shard_of(guild_id, shard[1]) != shard[0]:
+                continue
+            everyone = payloads.role(guild_id, "@everyone", payloads.MEMBER_PERMISSIONS)
+            channels = [c for c in self.channels.values() if c.get("guild_id") == guild_id]
+            found.append(
+                payloads.guild(
+                    guild_id,
+                    guild["name"],
+                    owner_id=guild["owner"]["id"],
+                    channels=channels,
+                    roles=[everyone, guild["bot_role"]],
+                    members=self.guild_members(guild_id),
+                    member_count=len(self.users) - 1,
+                    locale=self.guild_locale,
+                )
             )
-        ]
+        return found
 
-    def ready_payload(self, session_id: str) -> dict[str, Any]:
-        """READY for a new session."""
+    def ready_payload(self, session_id: str, guild_ids: list[str]) -> dict[str, Any]:
+        """READY for a new session whose shard has these guilds."""
         return {
             "v": 10,
             "user": self.bot_user,
             "user_settings": {},
-            "guilds": [{"id": gid, "unavailable": True} for gid in self.guilds],
+            "guilds": [{"id": gid, "unavailable": True} for gid in guild_ids],
             "session_id": session_id,
             "session_type": "normal",
             "resume_gateway_url": self.resume_gateway_url,
@@ -294,9 +336,18 @@ class StandIn(UserActions):
 
         def ready() -> bool:
             session = self.gateway.current
-            return session is not None and session.seq >= 1 + len(self.guilds)
+            return session is not None and session.seq >= 1 + session.guilds
 
         await self.signal.wait_for(ready, timeout, "the client to IDENTIFY")
+
+    async def wait_shards(self, shard_count: int, timeout: float = 60.0) -> None:
+        """Wait until every shard of `shard_count` has a session that got READY and its guilds."""
+
+        def ready() -> bool:
+            sessions = [self.gateway.by_shard.get((i, shard_count)) for i in range(shard_count)]
+            return all(s is not None and s.seq >= 1 + s.guilds for s in sessions)
+
+        await self.signal.wait_for(ready, timeout, f"all {shard_count} shards to be READY")
 
     async def wait_commands(self, *names: str, timeout: float = 10.0) -> None:
         """Wait until commands with these names were synced (in any scope)."""
@@ -354,6 +405,13 @@ class StandIn(UserActions):
             await self.gateway.dispatch("CHANNEL_CREATE", channel)
         return str(channel["id"])
 
-    async def drop_gateway(self, code: int | None = 4000, *, resumable: bool = True) -> None:
-        """Close the bot's websocket (code None: abort the TCP connection); it should RESUME."""
-        await self.gateway.drop(code, resumable=resumable)
+    async def drop_gateway(
+        self,
+        code: int | None = 4000,
+        *,
+        resumable: bool = True,
+        shard: tuple[int, int] | None = None,
+    ) -> None:
+        """Close the bot's websocket (of `shard` = (id, count) when given; code None: abort the
+        TCP connection); it should RESUME."""
+        await self.gateway.drop(code, resumable=resumable, shard=shard)
