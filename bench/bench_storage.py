@@ -65,7 +65,7 @@ def times_table(folder: Path) -> None:
     decode = (median_ms(lambda: Run.from_dict(json.loads(text))), median_ms(lambda: unpack(blob)))
     print(f"| encode | {encode[0]:.2f} ms | {encode[1]:.2f} ms |")
     print(f"| decode | {decode[0]:.2f} ms | {decode[1]:.2f} ms |")
-    store = SqliteRunStore(folder / "times.sqlite3", 50)
+    store = SqliteRunStore(folder / "times.sqlite3", 1000)  # keeps every run saved here
     try:
 
         def save() -> int:

@@ -14,8 +14,7 @@ from solver import Settings, solve
 from .config import Config
 from .cooldown import Cooldown
 from .render_pool import Renderer
-from .storage import open_store
-from .storage.pruner import Pruner
+from .storage import Pruner, open_store
 from .tutor.tutor import Tutor
 from .work_pool import WorkPool
 

@@ -11,6 +11,7 @@ as compressed JSON instead, so `pack` never loses a bit.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import struct
 import zlib
@@ -99,7 +100,7 @@ def _columns(run: Run) -> bytes:
     named: list[tuple[str, Sequence[Any]]] = [(f, [getattr(it, f) for it in its]) for f in _FIELDS]
     for key in dict.fromkeys(k for keys in shapes for k in keys):
         named.append((f"state.{key}", [it.state[key] for it in its if key in it.state]))
-    header = run.to_dict()
+    header = dataclasses.replace(run, iterations=[]).to_dict()
     del header["iterations"]
     head: dict[str, Any] = {"run": header, "n": len(its), "shapes": shapes, "columns": []}
     blobs: list[bytes] = []
@@ -124,9 +125,14 @@ def _compress(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
+def _all(values: Sequence[Any], kind: type) -> bool:
+    """Whether every value is exactly of `kind` (a bool is no int here, an int no float)."""
+    return set(map(type, values)) <= {kind}
+
+
 def _counter_start(values: Sequence[Any]) -> float | None:
     """s when the column is the floats s, s + 1, s + 2, ... (Adam's step), else None."""
-    if not values or any(type(v) is not float for v in values):
+    if not values or not _all(values, float):
         return None
     wide = np.array(values, dtype=np.float64)
     counted = wide[0] + np.arange(len(wide), dtype=np.float64)
@@ -137,11 +143,11 @@ def _shuffled(values: Sequence[Any], *, integers: bool) -> tuple[str, bytes]:
     """The column's narrowest exact kind, and its bytes XOR-delta'd and byte-shuffled."""
     array: np.ndarray[Any, Any]
     if integers:
-        if any(type(v) is not int for v in values):
+        if not _all(values, int):
             raise _NotFloats
         kind, array = "i8", np.array(values, dtype=np.int64)
     else:
-        if any(type(v) is not float for v in values):
+        if not _all(values, float):
             raise _NotFloats
         wide = np.array(values, dtype=np.float64)
         with np.errstate(over="ignore"):  # past float32's range: inf, then refused below
