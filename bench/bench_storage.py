@@ -4,7 +4,8 @@
    schema v1 stored (`json.dumps(run.to_dict())`) against `bot.storage.packed.pack`.
 2. Time to encode and decode a 100-step run, both ways, and a store's save and get (SQLite).
 3. A SQLite store after 2,000 mixed runs from 200 users under a 20 MB budget, pruned as the
-   bot's pruner does (after saves): its file size, its summed budget, the runs it kept.
+   bot's pruner does (after saves): its file size, its summed budget, the runs it kept; then
+   the same under 5 MB, where the budget bites.
 
 Prints markdown tables; run with `python bench/bench_storage.py`.
 """
@@ -26,7 +27,7 @@ from solver import OPTIMIZERS, PRECISIONS, Run, Settings, solve
 
 REPEATS = 200
 MIXED_RUNS = 2000
-BUDGET = 20_000_000
+BUDGETS = (20_000_000, 5_000_000)
 
 
 def json_text(run: Run) -> str:
@@ -80,7 +81,7 @@ def times_table(folder: Path) -> None:
     print(f"| SqliteRunStore.get | | {got:.2f} ms |")
 
 
-def mixed_store(folder: Path) -> None:
+def mixed_store(folder: Path, max_bytes: int) -> None:
     rng = random.Random(16)
     pool = [
         solve(Settings(optimizer=o, precision=p, steps=n, x0=rng.uniform(-3, 3)))
@@ -88,8 +89,8 @@ def mixed_store(folder: Path) -> None:
         for o in OPTIMIZERS
         for p in PRECISIONS
     ]
-    path = folder / "mixed.sqlite3"
-    budget = Budget(max_bytes=BUDGET, keep_bytes_per_user=BUDGET)
+    path = folder / f"mixed-{max_bytes}.sqlite3"
+    budget = Budget(max_bytes=max_bytes, keep_bytes_per_user=max_bytes)
     store = SqliteRunStore(path, 50, budget=budget)
     json_total = 0
     try:
@@ -105,7 +106,7 @@ def mixed_store(folder: Path) -> None:
         store.close()
     size = path.stat().st_size
     print(f"\n{MIXED_RUNS:,} mixed runs (100 / 1,000 / 10,000 steps, every optimizer and")
-    print(f"precision, 200 users, keep_runs_per_user 50) under max_bytes = {BUDGET:,}:\n")
+    print(f"precision, 200 users, keep_runs_per_user 50) under max_bytes = {max_bytes:,}:\n")
     print("| measure | value |")
     print("|---|---|")
     print(f"| runs kept | {kept:,} |")
@@ -119,7 +120,8 @@ def main() -> None:
     sizes_table()
     with tempfile.TemporaryDirectory() as folder:
         times_table(Path(folder))
-        mixed_store(Path(folder))
+        for max_bytes in BUDGETS:
+            mixed_store(Path(folder), max_bytes)
 
 
 if __name__ == "__main__":

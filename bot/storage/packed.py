@@ -3,9 +3,9 @@
 `pack(run)` and `unpack(blob)` round-trip every float bit for bit (nan payloads, ±inf, -0.0).
 A column whose numbers are all float32 values (a float32 run's x, y, loss, grad and optimizer
 state) is stored as 4-byte floats, any other column as 8-byte ones: the narrowing is checked,
-never assumed. Each column is stored as differences of its bit patterns and byte-shuffled before zlib, so
-the sign, exponent and leading mantissa bytes that barely change between steps compress to
-almost nothing. A run the columns cannot hold exactly (a value that is not a float) is kept
+never assumed. Each column is stored as the differences of its bit patterns, byte-shuffled,
+before zlib: the sign, exponent and leading mantissa bytes that barely change between steps
+compress to almost nothing. A run the columns cannot hold exactly (a value that is not a float) is kept
 as compressed JSON instead, so `pack` never loses a bit.
 """
 
