@@ -48,11 +48,18 @@ class LimitsConfig:
 
 @dataclass(frozen=True)
 class StorageConfig:
-    """Where past runs are kept: PostgreSQL when `url` is set, else the SQLite file `path`."""
+    """Where past runs are kept: PostgreSQL when `url` is set, else the SQLite file `path`.
+
+    The byte budgets count each run's packed size plus its row (bot.storage.rows.stored_bytes);
+    past them the oldest runs are pruned in the background. `keep_days` 0 keeps runs forever.
+    """
 
     path: Path = Path("data/gd-tutor.sqlite3")
     keep_runs_per_user: int = 50
     url: str = ""
+    max_bytes: int = 1024**3
+    keep_bytes_per_user: int = 5 * 1024**2
+    keep_days: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,10 @@ RANGES: dict[str, tuple[float, float]] = {
     "limits.cooldown_seconds": (0, 3600),
     "limits.render_processes": (0, 16),
     "storage.keep_runs_per_user": (1, 100000),
+    # At least one MiB: the largest run (100,000 steps, float64 Adam) packs to under a MiB.
+    "storage.max_bytes": (2**20, 2**50),
+    "storage.keep_bytes_per_user": (2**16, 2**50),
+    "storage.keep_days": (0, 36500),
     "health.max_age_seconds": (1, 86400),
     "discord.shard_count": (0, MAX_SHARDS),
     "metrics.port": (0, 65535),

@@ -14,11 +14,13 @@ from solver import Settings, solve
 from .config import Config
 from .cooldown import Cooldown
 from .render_pool import Renderer
-from .storage import open_store
+from .storage import Pruner, open_store
 from .tutor.tutor import Tutor
 from .work_pool import WorkPool
 
 log = logging.getLogger(__name__)
+# Each built tutor's pruner, stopped by close_tutor before the store closes.
+_pruners: dict[Tutor, Pruner] = {}
 
 
 def _worker_init() -> None:
@@ -37,7 +39,10 @@ def build_tutor(config: Config) -> Tutor:
         initializer=_worker_init,
     )
     renderer = Renderer(config.limits.render_processes)
-    return Tutor(config, store, pool, renderer)
+    tutor = Tutor(config, store, pool, renderer)
+    _pruners[tutor] = pruner = Pruner(store)  # keeps the store within [storage]'s budget
+    pruner.start()
+    return tutor
 
 
 def close_tutor(tutor: Tutor) -> None:
@@ -45,6 +50,8 @@ def close_tutor(tutor: Tutor) -> None:
     tutor.close()
     tutor.pool.shutdown(wait=True)
     tutor.renderer.shutdown()
+    if pruner := _pruners.pop(tutor, None):
+        pruner.stop()
     tutor.store.close()
 
 

@@ -302,7 +302,7 @@ async def test_a_pruned_runs_buttons_answer_clearly(standin: StandIn, own_bot: L
     for message, label in [(first, name) for name in SOLVE_LABELS] + [(step, "▶")]:
         callback, said = await click(standin, message, label)
         assert callback.type == 4 and callback.ephemeral, label
-        assert "I can't find run #1. It may have been pruned" in embed_text(said), label
+        assert "Run #1 has expired" in embed_text(said), label
     assert "Iteration 0 (of 0–4)" in embed_text(step)  # the old view was left as it was
     _, works = await click(standin, second, "Explain step")
     assert "Iteration 0 (of 0–5)" in embed_text(works) and "run #2" in embed_text(works)

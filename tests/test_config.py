@@ -40,7 +40,14 @@ def test_defaults_are_the_documented_values() -> None:
         discord=DiscordConfig(dev_guild_id=0, sync_global=False),
         solver=SolverConfig(max_steps=10000, max_seconds=10.0),
         limits=LimitsConfig(workers=2, queue=16, cooldown_seconds=2.0),
-        storage=StorageConfig(path=Path("data/gd-tutor.sqlite3"), keep_runs_per_user=50, url=""),
+        storage=StorageConfig(
+            path=Path("data/gd-tutor.sqlite3"),
+            keep_runs_per_user=50,
+            url="",
+            max_bytes=1073741824,
+            keep_bytes_per_user=5242880,
+            keep_days=0.0,
+        ),
         health=HealthConfig(heartbeat_path=Path("data/heartbeat"), max_age_seconds=90),
     )
     assert isinstance(config.storage.path, Path)
@@ -140,6 +147,16 @@ def test_empty_file_gives_defaults(tmp_path: Path) -> None:
             "[storage]\nkeep_runs_per_user = 0",
             "'storage.keep_runs_per_user' must be between 1 and 100000, got 0",
         ),
+        (
+            "[storage]\nmax_bytes = 1000",
+            "'storage.max_bytes' must be between 1048576 and 1125899906842624, got 1000",
+        ),
+        (
+            "[storage]\nkeep_bytes_per_user = -1",
+            "'storage.keep_bytes_per_user' must be between 65536 and 1125899906842624, got -1",
+        ),
+        ("[storage]\nkeep_days = -1", "'storage.keep_days' must be between 0 and 36500, got -1"),
+        ("[storage]\nmax_bytes = 1.5e9", "'storage.max_bytes' must be an integer, got float"),
         (
             "[discord]\ndev_guild_id = -5",
             "'discord.dev_guild_id' must be between 0 and 9223372036854775807, got -5",

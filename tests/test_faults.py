@@ -7,7 +7,6 @@ original response are in test_bot_discord.py; these add to them.
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import sqlite3
 import sys
@@ -24,6 +23,7 @@ from discord_standin import InteractionHandle, Message, StandIn, running_bot
 
 import bot.runtime as runtime
 import bot.tutor.solve as solve_feature
+from bot.storage.packed import unpack
 from bot.work_pool import JobExited, WorkPool
 
 CALLBACK = r"/interactions/\d+/[^/]+/callback$"
@@ -197,7 +197,7 @@ async def test_a_failed_followup_is_retried(
 
 KILL_CYCLES = 2
 PER_CYCLE = 30
-STEPS = 3000  # a few hundred kB of JSON per run: each commit takes a while
+STEPS = 3000  # a few kB packed per run
 ANSWERED_BEFORE_KILL = 4
 
 
@@ -213,14 +213,14 @@ def answered_runs(handles: list[InteractionHandle]) -> dict[int, tuple[str, Mess
 
 
 def stored_runs(db: Path) -> tuple[str, dict[int, tuple[int, dict[str, Any]]]]:
-    """PRAGMA integrity_check and every stored run (id -> user id, run JSON), read directly."""
+    """PRAGMA integrity_check and every stored run (id -> user id, run as a dict), read directly."""
     connection = sqlite3.connect(db)
     try:
         check = connection.execute("PRAGMA integrity_check").fetchone()[0]
-        rows = connection.execute("SELECT id, user_id, run_json FROM runs").fetchall()
+        rows = connection.execute("SELECT id, user_id, run_packed FROM runs").fetchall()
     finally:
         connection.close()
-    return check, {i: (user, json.loads(blob)) for i, user, blob in rows}
+    return check, {i: (user, unpack(blob).to_dict()) for i, user, blob in rows}
 
 
 def _wal_state(wal: Path) -> tuple[int, int]:

@@ -1,7 +1,6 @@
 """RunStore: exact round trips, pruning, lookups, restarts, threads. Each test runs against
 both backends, a real SQLite file and a real PostgreSQL server; the file checks are SQLite's."""
 
-import json
 import math
 import random
 import signal
@@ -144,22 +143,6 @@ def test_round_trip_keeps_every_float_bit_for_bit(store: RunStore) -> None:
     assert stored.run.hint == run.hint
     assert stored.run.lines() == run.lines()
     assert math.copysign(1.0, stored.run.iterations[2].x) == -1.0  # -0.0 stayed negative
-
-
-def test_a_run_stored_before_the_precision_rename_reads_back(
-    store: RunStore, backend: Backend
-) -> None:
-    run = make_run()
-    run.settings = replace(run.settings, precision="float64")
-    run_id = save(store, run)
-    [(blob,)] = backend.execute("SELECT run_json FROM runs WHERE id = ?", (run_id,))
-    old = json.loads(blob)
-    old["settings"]["dtype"] = old["settings"].pop("precision")
-    backend.execute("UPDATE runs SET run_json = ? WHERE id = ?", (json.dumps(old), run_id))
-    stored = store.get(run_id)
-    assert stored is not None
-    assert stored.run.settings == run.settings
-    assert stored.run.settings.precision == "float64"
 
 
 def test_who_where_and_when_are_stored(backend: Backend) -> None:

@@ -1,11 +1,14 @@
 """The run store every backend implements: save a run, look it up, list a user's history.
 
-Each user keeps only their newest `keep_runs_per_user` runs; ids grow and are never reused,
-so an old id never points at someone else's run. Methods block: call them from threads.
+Each user keeps only their newest `keep_runs_per_user` runs, and `prune` (in the background)
+keeps the store within its byte budget and age; ids grow and are never reused, so an old id
+never points at someone else's run, and a missing one below the newest has expired.
+Methods block: call them from threads.
 """
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,7 +49,10 @@ class RunStore(ABC):
     """Past runs, safe to share between threads. SQLite by default, PostgreSQL when configured.
 
     A backend raises StorageUnavailable when its database cannot be reached for now.
+    `saved` is set after each save: the pruner waits on it.
     """
+
+    saved: threading.Event
 
     @abstractmethod
     def save(
@@ -81,6 +87,18 @@ class RunStore(ABC):
     @abstractmethod
     def quiz_board(self, guild_id: int | None, limit: int = 10) -> list[QuizScore]:
         """The server's best quiz scores, highest first."""
+
+    @abstractmethod
+    def expired(self, run_id: int) -> bool:
+        """Whether `run_id` was handed out and its run is gone (pruned or expired)."""
+
+    @abstractmethod
+    def total_bytes(self) -> int:
+        """What the stored runs cost the byte budget, all users together."""
+
+    @abstractmethod
+    def prune(self) -> int:
+        """Delete expired runs, then the oldest past each budget; return how many went."""
 
     @abstractmethod
     def close(self) -> None:

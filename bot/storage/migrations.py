@@ -7,14 +7,24 @@ Never edit an applied entry: append a new one.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from .json_rows import pack_json_rows
+
+# Runs a query with `?` placeholders on either backend and returns its rows.
+Execute = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
 class Migration(NamedTuple):
-    """One schema step in each backend's dialect."""
+    """One schema step in each backend's dialect, then `convert`, in the same transaction.
+
+    `convert`, when given, rewrites rows in Python, what SQL alone cannot do.
+    """
 
     sqlite: str
     postgres: str
+    convert: Callable[[Execute], None] | None = None
 
 
 # One table written once: the dialects differ only in these words. PostgreSQL's REAL is 4 bytes,
@@ -47,8 +57,22 @@ _POSTGRES = {
     "real": "DOUBLE PRECISION",
 }
 
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(sqlite=_RUNS_V1.format_map(_SQLITE), postgres=_RUNS_V1.format_map(_POSTGRES)),
+# Compact runs (issue #16): each run packed (bot.storage.packed) with its stored size, summed
+# by the byte budget, and an index for expiry by age. The JSON rows are packed in the same
+# transaction; the next step drops their column once every row has its packed twin.
+_PACKED_RUNS = """
+    ALTER TABLE runs ADD COLUMN run_packed {blob};
+    ALTER TABLE runs ADD COLUMN stored_bytes {int} NOT NULL DEFAULT 0;
+    CREATE INDEX runs_by_age ON runs (created_at);
+    """
+PACKED_RUNS = Migration(
+    sqlite=_PACKED_RUNS.format(blob="BLOB", int="INTEGER"),
+    postgres=_PACKED_RUNS.format(blob="BYTEA", int="BIGINT"),
+    convert=pack_json_rows,
+)
+DROP_JSON_RUNS = Migration(
+    sqlite="ALTER TABLE runs DROP COLUMN run_json;",
+    postgres="ALTER TABLE runs DROP COLUMN run_json;",
 )
 
 # The quiz (issue 14): one row per question answered, keyed by the question, so a second
@@ -82,4 +106,10 @@ _QUIZ_V1 = """
 QUIZ_MIGRATION = Migration(
     sqlite=_QUIZ_V1.format_map(_SQLITE), postgres=_QUIZ_V1.format_map(_POSTGRES)
 )
-MIGRATIONS = (*MIGRATIONS, QUIZ_MIGRATION)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(sqlite=_RUNS_V1.format_map(_SQLITE), postgres=_RUNS_V1.format_map(_POSTGRES)),
+    PACKED_RUNS,
+    DROP_JSON_RUNS,
+    QUIZ_MIGRATION,
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .budget import Budget
 from .interface import RunStore
 from .sqlite_file import check_storage_path
 
@@ -22,15 +23,19 @@ def check_storage(config: Config) -> None:
 
 def open_store(config: Config) -> RunStore:
     """The configured store, migrated and ready; StorageError when it cannot be used."""
+    storage = config.storage
+    budget = Budget(storage.max_bytes, storage.keep_bytes_per_user, storage.keep_days)
     # Each backend imports its driver only when chosen: SQLite needs no psycopg.
-    if config.storage.url:
+    if storage.url:
         from .postgres import PostgresRunStore
 
         return PostgresRunStore(
-            config.storage.url,
-            config.storage.keep_runs_per_user,
-            max_connections=config.limits.workers + _LIGHT_THREADS,
+            storage.url,
+            storage.keep_runs_per_user,
+            budget=budget,
+            # + 1: the pruner's thread
+            max_connections=config.limits.workers + _LIGHT_THREADS + 1,
         )
     from .sqlite import SqliteRunStore
 
-    return SqliteRunStore(config.storage.path, config.storage.keep_runs_per_user)
+    return SqliteRunStore(storage.path, storage.keep_runs_per_user, budget=budget)

@@ -18,6 +18,7 @@ from psycopg_pool import ConnectionPool
 from solver import Run
 
 from . import rows
+from .budget import DEFAULT_BUDGET, Budget
 from .errors import StorageError, StorageUnavailable
 from .migrations import MIGRATIONS
 from .sql_store import Execute, SqlRunStore, T
@@ -33,11 +34,14 @@ _NOT_OURS = "point storage.url at a database of gd-tutor's own"
 class PostgresRunStore(SqlRunStore):
     """A PostgreSQL database of runs behind a connection pool, safe to share between threads."""
 
+    _HIGHEST_ID = "SELECT pg_sequence_last_value(pg_get_serial_sequence('runs', 'id')::regclass)"
+
     def __init__(
         self,
         url: str,
         keep_runs_per_user: int,
         *,
+        budget: Budget = DEFAULT_BUDGET,
         max_connections: int = 4,
         timeout: float = 2.0,
         clock: Callable[[], float] = time.time,
@@ -48,11 +52,8 @@ class PostgresRunStore(SqlRunStore):
         (StorageUnavailable) well within Discord's three seconds. Raises StorageError when
         the database cannot be reached or used at start-up.
         """
-        if keep_runs_per_user < 1:
-            raise ValueError("keep_runs_per_user must be >= 1")
+        self._limit(keep_runs_per_user, budget, clock)
         self._where = redacted(url)
-        self._keep = keep_runs_per_user
-        self._clock = clock
         connect: dict[str, Any] = {"connect_timeout": max(2, round(timeout))}
         _migrate(url, self._where, connect)
         # reconnect_timeout=0: no background retries with a growing backoff; a connection
@@ -87,6 +88,7 @@ class PostgresRunStore(SqlRunStore):
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (user_id,))
             inserted = conn.execute(rows.pg(rows.INSERT) + " RETURNING id", row).fetchone()
             conn.execute(rows.pg(rows.PRUNE), (user_id, user_id, self._keep))
+        self.saved.set()
         assert inserted is not None
         return int(inserted[0])
 
@@ -107,9 +109,13 @@ class PostgresRunStore(SqlRunStore):
         with self._connection() as conn:
             return work(lambda sql, args: conn.execute(rows.pg(sql), args).rowcount)
 
-    def _fetch(self, sql: str, args: tuple[int, ...]) -> list[tuple[Any, ...]]:
+    def _fetch(self, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         with self._connection() as conn:
             return conn.execute(rows.pg(sql), args).fetchall()
+
+    def _delete(self, sql: str, args: tuple[Any, ...]) -> int:
+        with self._connection() as conn:
+            return conn.execute(rows.pg(sql), args).rowcount
 
 
 def _migrate(url: str, where: str, connect: dict[str, Any]) -> None:
@@ -129,12 +135,18 @@ def _migrate(url: str, where: str, connect: dict[str, Any]) -> None:
             for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
                 with conn.transaction():
                     conn.execute(step.postgres)  # several statements: no parameters
+                    if step.convert is not None:
+                        step.convert(lambda sql, args: _rows(conn.execute(rows.pg(sql), args)))
                     conn.execute("DELETE FROM gd_tutor_schema")
                     conn.execute("INSERT INTO gd_tutor_schema VALUES (%s)", (number,))
     except psycopg.OperationalError as e:
         raise StorageError(where, f"cannot be reached ({_first_line(e)})", _UNREACHABLE) from None
     except psycopg.Error as e:
         raise StorageError(where, f"cannot be set up ({_first_line(e)})", _NOT_OURS) from None
+
+
+def _rows(cursor: psycopg.Cursor[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return cursor.fetchall() if cursor.description else []
 
 
 def _first_line(error: BaseException) -> str:

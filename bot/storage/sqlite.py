@@ -12,8 +12,9 @@ from typing import Any
 from solver import Run
 
 from . import rows
+from .budget import DEFAULT_BUDGET, Budget
 from .errors import StorageError
-from .migrations import MIGRATIONS
+from .migrations import MIGRATIONS, Migration
 from .sql_store import Execute, SqlRunStore, T
 from .sqlite_file import check_storage_path
 
@@ -23,18 +24,22 @@ _WRITABLE = "check that this user can write it and its folder, or set storage.pa
 class SqliteRunStore(SqlRunStore):
     """A SQLite file of runs, safe to share between threads (one connection behind a lock)."""
 
+    _HIGHEST_ID = "SELECT seq FROM sqlite_sequence WHERE name = 'runs'"
+
     def __init__(
-        self, path: Path, keep_runs_per_user: int, *, clock: Callable[[], float] = time.time
+        self,
+        path: Path,
+        keep_runs_per_user: int,
+        *,
+        budget: Budget = DEFAULT_BUDGET,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         """Open (creating file and folders) and migrate the database at `path`.
 
         Raises StorageError, leaving an existing file untouched, when it cannot be used.
         """
-        if keep_runs_per_user < 1:
-            raise ValueError("keep_runs_per_user must be >= 1")
+        self._limit(keep_runs_per_user, budget, clock)
         check_storage_path(path)
-        self._keep = keep_runs_per_user
-        self._clock = clock
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
@@ -62,6 +67,7 @@ class SqliteRunStore(SqlRunStore):
         with self._lock, self._db:
             cursor = self._db.execute(rows.INSERT, row)
             self._db.execute(rows.PRUNE, (user_id, user_id, self._keep))
+        self.saved.set()
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
@@ -74,10 +80,14 @@ class SqliteRunStore(SqlRunStore):
         with self._lock, self._db:
             return work(lambda sql, args: self._db.execute(sql, args).rowcount)
 
-    def _fetch(self, sql: str, args: tuple[int, ...]) -> list[tuple[Any, ...]]:
+    def _fetch(self, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         with self._lock:
             found: list[tuple[Any, ...]] = self._db.execute(sql, args).fetchall()
         return found
+
+    def _delete(self, sql: str, args: tuple[Any, ...]) -> int:
+        with self._lock, self._db:
+            return self._db.execute(sql, args).rowcount
 
 
 def _migrate(db: sqlite3.Connection) -> None:
@@ -85,13 +95,32 @@ def _migrate(db: sqlite3.Connection) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):  # checked read-only before; another process may have run
         raise RuntimeError(f"database schema v{version} is newer than this code knows")
+    converted = False
     for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
         # user_version lives in the database header, so it commits with the step.
         try:
-            db.executescript(
-                f"BEGIN IMMEDIATE; {step.sqlite}; PRAGMA user_version = {number}; COMMIT;"
-            )
+            if step.convert is None:
+                db.executescript(
+                    f"BEGIN IMMEDIATE; {step.sqlite}; PRAGMA user_version = {number}; COMMIT;"
+                )
+            else:
+                _convert(db, step, number)
+                converted = True
         except BaseException:
             if db.in_transaction:
                 db.rollback()
             raise
+    if converted:
+        db.execute("VACUUM")  # hand the space the rewritten rows freed back to the disk
+
+
+def _convert(db: sqlite3.Connection, step: Migration, number: int) -> None:
+    """A step with a Python part, in one transaction (executescript would commit midway)."""
+    assert step.convert is not None
+    db.execute("BEGIN IMMEDIATE")
+    # A converting step's SQL holds no ';' but the statements' own.
+    for statement in filter(str.strip, step.sqlite.split(";")):
+        db.execute(statement)
+    step.convert(lambda sql, args: db.execute(sql, args).fetchall())
+    db.execute(f"PRAGMA user_version = {number}")
+    db.commit()

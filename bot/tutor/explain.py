@@ -25,6 +25,9 @@ async def find_run(ctx: TutorContext, caller: Caller, run_id: int | None) -> Sto
         raise UserError("bot.unknown_run", run_id=run_id)
     stored = await ctx.light(ctx.store.get, run_id)
     if stored is None:
+        # Ids only grow: a missing id below the newest was a run, pruned past the budget.
+        if await ctx.light(ctx.store.expired, run_id):
+            raise UserError("storage.run_expired", run_id=run_id)
         raise UserError("bot.unknown_run", run_id=run_id)
     return stored
 
