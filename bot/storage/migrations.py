@@ -47,6 +47,16 @@ _POSTGRES = {
     "real": "DOUBLE PRECISION",
 }
 
+# The Discord interaction a queued job answered: at-least-once delivery may run a job twice,
+# and the unique index keeps its run stored once (NULLs, the local path's runs, never clash).
+_INTERACTION_V2 = """
+    ALTER TABLE runs ADD COLUMN interaction_id {int};
+    CREATE UNIQUE INDEX runs_by_interaction ON runs (interaction_id);
+    """
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(sqlite=_RUNS_V1.format_map(_SQLITE), postgres=_RUNS_V1.format_map(_POSTGRES)),
+    Migration(
+        sqlite=_INTERACTION_V2.format_map(_SQLITE), postgres=_INTERACTION_V2.format_map(_POSTGRES)
+    ),
 )
