@@ -4,10 +4,14 @@ once, however often the job runs, on both backends."""
 import sqlite3
 from pathlib import Path
 
-from test_storage import Backend, backend, make_run, store  # noqa: F401 (fixtures)
+import test_storage
+from test_storage import Backend, make_run
 
 from bot.storage import MIGRATIONS, RunStore
 from bot.storage.sqlite import SqliteRunStore
+
+backend = test_storage.backend  # the same fixtures: each test runs on both backends
+store = test_storage.store
 
 
 def save(store: RunStore, user: int, interaction_id: int | None, lr: float = 0.01) -> int:
