@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .queue.url import queue_url_problem
 from .storage.url import redacted, url_problem
 
 DEFAULT_FILE = "config.toml"
@@ -54,6 +55,16 @@ class StorageConfig:
 
 
 @dataclass(frozen=True)
+class QueueConfig:
+    """The job queue: Redis at `url` for /solve, /compare and re-runs; empty, the local pools."""
+
+    url: str = ""
+    # A job a worker took and has not acknowledged for this long (the worker died) goes to
+    # another worker. Live workers renew their jobs well within it, however long they run.
+    redelivery_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class HealthConfig:
     """The heartbeat file the bot touches and `--healthcheck` reads."""
 
@@ -69,6 +80,7 @@ class Config:
     solver: SolverConfig = SolverConfig()
     limits: LimitsConfig = LimitsConfig()
     storage: StorageConfig = StorageConfig()
+    queue: QueueConfig = QueueConfig()
     health: HealthConfig = HealthConfig()
 
 
@@ -88,6 +100,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "limits.render_processes": (0, 16),
     "storage.keep_runs_per_user": (1, 100000),
     "health.max_age_seconds": (1, 86400),
+    "queue.redelivery_seconds": (1, 600),
 }
 
 _EXPECTED = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
@@ -165,6 +178,8 @@ def _value(name: str, value: Any, kind: type[Any]) -> Any:
         if not low <= value <= high:
             raise ConfigError(f"'{name}' must be between {low} and {high}, got {value}")
     if name == "storage.url" and value and (problem := url_problem(value)):
+        raise ConfigError(f"'{name}' = {redacted(value)!r} {problem}")
+    if name == "queue.url" and value and (problem := queue_url_problem(value)):
         raise ConfigError(f"'{name}' = {redacted(value)!r} {problem}")
     if kind is Path:
         return _home_expanded(name, value)
