@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -15,6 +16,9 @@ from .buttons import bind_tutor
 from .commands import build_commands
 from .errors import TutorCommandTree
 
+if TYPE_CHECKING:
+    from ..queue.submit import JobQueue
+
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 30
 
@@ -22,22 +26,24 @@ HEARTBEAT_SECONDS = 30
 class TutorClient(discord.Client):
     """A plain (unsharded) client with no privileged intents; mentions are off by default."""
 
-    def __init__(self, config: Config, tutor: Tutor) -> None:
-        """Wire `tutor`'s commands into a CommandTree that answers every error."""
+    def __init__(self, config: Config, tutor: Tutor, queue: JobQueue | None = None) -> None:
+        """Wire `tutor`'s commands into a CommandTree that answers every error; with `queue`,
+        runs are queued for the workers."""
         super().__init__(
             intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none()
         )
         self.config = config
         self.tutor = tutor
+        self.queue = queue
         self.tree = TutorCommandTree(self)
-        for command in build_commands(tutor):
+        for command in build_commands(tutor, queue):
             self.tree.add_command(command)
         self._heartbeat: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         """Translations, then sync only where the config asks (never on every start by default)."""
         await self.tree.set_translator(CatalogueTranslator())
-        self.add_dynamic_items(bind_tutor(self.tutor))
+        self.add_dynamic_items(bind_tutor(self.tutor, self.queue))
         guild_id = self.config.discord.dev_guild_id
         if guild_id:
             guild = discord.Object(id=guild_id)

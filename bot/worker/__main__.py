@@ -1,0 +1,52 @@
+"""`python -m bot.worker --config FILE`: take jobs from `[queue] url` and answer them."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from ..config import ConfigError, load_config, resolve_config_path
+from ..storage import StorageError, check_storage
+
+NO_QUEUE = (
+    "gd-tutor worker: [queue] url is empty; set it to the Redis the gateway queues to "
+    '(e.g. url = "redis://127.0.0.1:6379/0")'
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a worker; returns the exit status (2 for a bad config or unusable storage)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.worker",
+        description="gd-tutor's worker: computes queued runs and answers them on Discord.",
+    )
+    parser.add_argument(
+        "--config", metavar="PATH", help="TOML settings (default: ./config.toml if present)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(resolve_config_path(args.config))
+    except ConfigError as error:
+        print(f"gd-tutor worker: {error}", file=sys.stderr)
+        return 2
+    if not config.queue.url:
+        print(NO_QUEUE, file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        check_storage(config)  # before torch loads
+        from .serve import serve
+
+        asyncio.run(serve(config))
+    except StorageError as error:
+        print(f"gd-tutor worker: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
