@@ -136,6 +136,10 @@ async def test_solve_is_answered_once_by_a_worker_then_explain_and_buttons_work(
         assert "0.1" in embed_text(compared) and compared.attachments
         standin.assert_no_violations()
         mentions_disabled_everywhere(standin)
+    tokens = {handle.token, rerun.token, standin.token}
+    for log in tmp_path.glob("*.log"):  # gateway.log, w1.log, w2.log
+        text = log.read_text(errors="replace")
+        assert not any(token in text for token in tokens), log.name
 
 
 async def test_a_worker_killed_mid_job_its_job_is_redelivered_and_answered_once(
