@@ -46,7 +46,12 @@ class Answerer:
         if await self.answered.seen(job.interaction_id):
             log.info("interaction %d was answered already; job skipped", job.interaction_id)
             return
-        log.info("took %s for interaction %d", job.kind, job.interaction_id)
+        log.info(
+            "took %s for interaction %d, %.1f ms after it was created",
+            job.kind,
+            job.interaction_id,
+            job.age() * 1e3,
+        )
         webhook = interaction_webhook(job, self.session)
         try:
             await self._deliver(job, webhook)
