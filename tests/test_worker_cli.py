@@ -42,4 +42,5 @@ def test_the_worker_never_imports_the_gateway_client(tmp_path: Path) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "['bot.discord_app', 'bot.discord_app.to_discord']"
+    loaded = "['bot.discord_app', 'bot.discord_app.progress', 'bot.discord_app.to_discord']"
+    assert done.stdout.strip() == loaded

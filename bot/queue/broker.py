@@ -19,7 +19,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from taskiq import AckableMessage
+from taskiq import AckableMessage, BrokerMessage
 from taskiq_redis import RedisStreamBroker
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,17 @@ GROUP = "gd-tutor-workers"
 TASK_NAME = "gd_tutor.answer"
 # How long to wait before trying a Redis that refused a read again.
 RETRY_SECONDS = 1.0
+# XADD unless the stream already holds ARGV[1] jobs (0: no bound); one round trip, atomic.
+_KICK_BOUNDED = """
+local limit = tonumber(ARGV[1])
+if limit > 0 and redis.call('XLEN', KEYS[1]) >= limit then return 0 end
+redis.call('XADD', KEYS[1], '*', 'data', ARGV[2])
+return 1
+"""
+
+
+class QueueFull(Exception):
+    """The stream holds as many jobs as the gateway allows waiting or running."""
 
 
 class JobBroker(RedisStreamBroker):
@@ -49,6 +60,14 @@ class JobBroker(RedisStreamBroker):
         )
         self.renew_seconds = redelivery_seconds / 3
         self.running: set[bytes] = set()  # stream ids of this worker's jobs, until acked
+        self.bound = 0  # the gateway sets it: jobs waiting or running past which kick refuses
+
+    async def kick(self, message: BrokerMessage) -> None:
+        """Add the job to the stream; QueueFull (nothing added) when `bound` jobs are in it."""
+        async with Redis(connection_pool=self.connection_pool) as redis:
+            added = await redis.eval(_KICK_BOUNDED, 1, self.queue_name, self.bound, message.message)
+        if not added:
+            raise QueueFull
 
     def _ack_generator(self, id: str, queue_name: str) -> Callable[[], Awaitable[None]]:
         async def ack() -> None:

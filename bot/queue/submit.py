@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from redis.exceptions import RedisError
+from taskiq.exceptions import SendTaskError
 from taskiq.kicker import AsyncKicker
 
 from ..config import Config
 from ..tutor.errors import UserError
-from .broker import TASK_NAME, JobBroker
+from .broker import TASK_NAME, JobBroker, QueueFull
 from .job import Job
 from .url import redacted_queue_url
 
@@ -19,14 +20,14 @@ SOCKET_SECONDS = 2.0
 
 
 class JobQueue:
-    """Jobs for `python -m bot.worker`, bounded by `limits.queue` jobs waiting or running."""
+    """Jobs for `python -m bot.worker`, bounded by `limits.workers + limits.queue` jobs waiting or running."""
 
     def __init__(self, config: Config) -> None:
         """A queue on `config.queue.url`; call `start` before `submit`."""
         self.broker = JobBroker(
             config.queue.url, config.queue.redelivery_seconds, socket_timeout=SOCKET_SECONDS
         )
-        self.limit = config.limits.workers + config.limits.queue  # as the local pool's
+        self.broker.bound = config.limits.workers + config.limits.queue  # as the local pool's
         self.where = redacted_queue_url(config.queue.url)
         self._kicker: AsyncKicker[..., None] = AsyncKicker(TASK_NAME, self.broker, {})
 
@@ -45,12 +46,17 @@ class JobQueue:
     async def submit(self, job: Job) -> None:
         """Queue `job`; UserError "busy" past the bound, "queue down" when Redis is away."""
         try:
-            if await self.broker.waiting() >= self.limit:  # waiting or running
-                raise UserError("bot.busy")
             await self._kicker.kiq(job.to_data())
-        except RedisError as error:
+        except SendTaskError as error:  # taskiq's wrapper of what the broker raised
+            if isinstance(error.__cause__, QueueFull):
+                raise UserError("bot.busy") from None
+            if not isinstance(error.__cause__, RedisError):
+                raise
             log.warning(
-                "cannot queue interaction %d on %s: %s", job.interaction_id, self.where, error
+                "cannot queue interaction %d on %s: %s",
+                job.interaction_id,
+                self.where,
+                error.__cause__,
             )
             raise UserError("queue.down") from None
         log.info("queued %s for interaction %d", job.kind, job.interaction_id)

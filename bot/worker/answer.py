@@ -10,13 +10,14 @@ from typing import Any
 import aiohttp
 import discord
 
+from ..discord_app.progress import show_progress_while
 from ..queue.broker import Answered
 from ..queue.job import TOKEN_SECONDS, Job
 from ..text import for_discord
 from ..tutor.errors import UserError
 from ..tutor.staged import Staged
 from ..tutor.tutor import Tutor
-from .webhook import edit_original, interaction_webhook, send_error
+from .webhook import OriginalMessage, edit_original, interaction_webhook, send_error
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +66,14 @@ class Answerer:
 
     async def _deliver(self, job: Job, webhook: discord.Webhook) -> None:
         try:
-            staged = await self._numbers(job)
+            staged = await self._numbers(job, webhook)
         except UserError as error:
             await send_error(webhook, for_discord(error.text(job.caller.lang)))
             return
         await edit_original(webhook, staged.numbers)
         await edit_original(webhook, await staged.final())
 
-    async def _numbers(self, job: Job) -> Staged:
+    async def _numbers(self, job: Job, webhook: discord.Webhook) -> Staged:
         caller = dataclasses.replace(job.caller, interaction_id=job.interaction_id)
         options = dict(job.settings)
         if job.kind == "compare":
@@ -80,4 +81,9 @@ class Answerer:
             compare = self.tutor.admit_compare(caller, lrs=lrs, **options)
             return await self.tutor.compare_numbers(compare)
         solve = self.tutor.admit_solve(caller, **options)
-        return await self.tutor.solve_numbers(solve)
+        try:  # "iteration k / n" on the deferred message while a long run computes
+            original = OriginalMessage(webhook)
+            numbers = self.tutor.solve_numbers(solve)
+            return await show_progress_while(original, caller.lang, solve.progress, numbers)
+        finally:
+            solve.release()

@@ -50,6 +50,22 @@ async def edit_original(webhook: discord.Webhook, reply: Reply) -> None:
     await webhook.edit_message(ORIGINAL, **kwargs)
 
 
+class OriginalMessage:
+    """The deferred message as progress edits see it (`show_progress_while`)."""
+
+    def __init__(self, webhook: discord.Webhook) -> None:
+        """Edit through `webhook`."""
+        self.webhook = webhook
+
+    async def edit_original_response(
+        self, *, content: str | None, allowed_mentions: discord.AllowedMentions
+    ) -> Any:
+        """Replace the message's text (the embed, when there is one, stays)."""
+        return await self.webhook.edit_message(
+            ORIGINAL, content=content, allowed_mentions=allowed_mentions
+        )
+
+
 async def send_error(webhook: discord.Webhook, text: str) -> None:
     """The refusal or failure, only for the user, as the gateway's error handler sends it."""
     embed = discord.Embed(description=text, color=ERROR_COLOR)
