@@ -71,9 +71,13 @@ class JobBroker(RedisStreamBroker):
 
     def _ack_generator(self, id: str, queue_name: str) -> Callable[[], Awaitable[None]]:
         async def ack() -> None:
-            async with Redis(connection_pool=self.connection_pool) as redis:
-                await redis.xack(queue_name, self.consumer_group_name, id)
-                await redis.xdel(queue_name, id)
+            async with (
+                Redis(connection_pool=self.connection_pool) as redis,
+                redis.pipeline(transaction=True) as both,
+            ):
+                both.xack(queue_name, self.consumer_group_name, id)
+                both.xdel(queue_name, id)
+                await both.execute()
             self.running.discard(id)
 
         return ack
