@@ -28,6 +28,7 @@ import logging
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,6 +52,12 @@ BURST = 12
 # the two cores (they run in this process); the figure costs the same at any length.
 BURST_STEPS = 20000
 GOALS = {"ratio": 1.6, "added_p50": 0.015}
+# One 5000-step solve with one torch thread, in a process of its own; prints its seconds.
+SOLVE_ALONE = (
+    "import time, torch; torch.set_num_threads(1); from solver import Settings, solve;"
+    "solve(Settings(steps=10)); t = time.perf_counter(); solve(Settings(steps=5000));"
+    "print(time.perf_counter() - t)"
+)
 TOOK = re.compile(r"took solve for interaction \d+, ([\d.]+) ms after it was created")
 
 
@@ -60,6 +67,7 @@ def config_for(directory: Path, standin: StandIn, postgres_url: str, redis_url: 
     sections: dict[str, dict[str, Any]] = {
         "limits": {"workers": 1, "queue": 200, "cooldown_seconds": 0, "render_processes": 1},
         "storage": {"url": postgres_url},
+        "solver": {"max_steps": BURST_STEPS},
     }
     if redis_url is not None:
         sections["queue"] = {"url": redis_url}
@@ -103,6 +111,26 @@ async def burst(standin: StandIn, size: int = BURST, steps: int = BURST_STEPS) -
     return max(s.picture for s in samples if s.picture is not None)
 
 
+def machine_ceiling() -> float:
+    """How much faster two solving processes finish two runs than one process does, on this
+    machine now: 2 on two idle cores, less when other work holds them. The workers' ratio
+    cannot beat it."""
+
+    def solving() -> subprocess.Popen[str]:
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        command = [sys.executable, "-c", SOLVE_ALONE]
+        return subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+
+    def seconds(process: subprocess.Popen[str]) -> float:
+        out, _ = process.communicate(timeout=300)
+        return float(out)
+
+    alone = statistics.median(seconds(solving()) for _ in range(3))
+    pair = [solving(), solving()]
+    together = max(seconds(p) for p in pair)
+    return 2 * alone / together
+
+
 @contextlib.asynccontextmanager
 async def servers() -> AsyncIterator[tuple[RedisServer, PostgresServer]]:
     """Redis and PostgreSQL for the whole benchmark."""
@@ -116,7 +144,7 @@ async def servers() -> AsyncIterator[tuple[RedisServer, PostgresServer]]:
 
 async def measure(tmp: Path) -> dict[str, Any]:
     """Every figure of the benchmark."""
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"ceiling": machine_ceiling()}
     async with servers() as (redis, postgres):
         async with StandIn() as standin:
             config = config_for(tmp / "local", standin, postgres.new_database(), None)
@@ -162,6 +190,7 @@ def report(r: dict[str, Any]) -> list[str]:
         f"| throughput, 2 worker processes | | {two:.1f} /s | |",
         f"| 2 workers / 1 worker | | {ratio:.2f}× "
         f"| ≥ {GOALS['ratio']}× {mark[ratio >= GOALS['ratio']]} |",
+        f"| the machine's ceiling now: 2 solving processes / 1 | | {r['ceiling']:.2f}× | |",
     ]
 
 
