@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .queue.url import queue_url_problem
 from .storage.url import redacted, url_problem
 
 DEFAULT_FILE = "config.toml"
@@ -63,6 +64,16 @@ class StorageConfig:
 
 
 @dataclass(frozen=True)
+class QueueConfig:
+    """The job queue: Redis at `url` for /solve, /compare and re-runs; empty, the local pools."""
+
+    url: str = ""
+    # A job a worker took and has not acknowledged for this long (the worker died) goes to
+    # another worker. Live workers renew their jobs well within it, however long they run.
+    redelivery_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class HealthConfig:
     """The heartbeat file the bot touches and `--healthcheck` reads."""
 
@@ -93,6 +104,7 @@ class Config:
     solver: SolverConfig = SolverConfig()
     limits: LimitsConfig = LimitsConfig()
     storage: StorageConfig = StorageConfig()
+    queue: QueueConfig = QueueConfig()
     health: HealthConfig = HealthConfig()
     metrics: MetricsConfig = MetricsConfig()
     logging: LoggingConfig = LoggingConfig()
@@ -122,6 +134,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "health.max_age_seconds": (1, 86400),
     "discord.shard_count": (0, MAX_SHARDS),
     "metrics.port": (0, 65535),
+    "queue.redelivery_seconds": (1, 600),
 }
 # Settings that take one of a few words.
 CHOICES: dict[str, tuple[str, ...]] = {"logging.format": ("text", "json")}
@@ -221,6 +234,8 @@ def _value(name: str, value: Any, kind: type[Any]) -> Any:
         words = " or ".join(repr(word) for word in CHOICES[name])
         raise ConfigError(f"'{name}' must be {words}, got {value!r}")
     if name == "storage.url" and value and (problem := url_problem(value)):
+        raise ConfigError(f"'{name}' = {redacted(value)!r} {problem}")
+    if name == "queue.url" and value and (problem := queue_url_problem(value)):
         raise ConfigError(f"'{name}' = {redacted(value)!r} {problem}")
     if kind is Path:
         return _home_expanded(name, value)

@@ -44,6 +44,11 @@ queue_wait = Histogram(
     "Seconds from a job's admission to a worker starting it",
     buckets=_WAIT_BUCKETS,
 )
+stream_wait = Histogram(
+    "gd_tutor_stream_wait_seconds",
+    "Seconds from a queued interaction to a worker taking its job from Redis",
+    buckets=_WAIT_BUCKETS,
+)
 job_time = Histogram("gd_tutor_job_seconds", "Seconds a job ran in a worker", buckets=_JOB_BUCKETS)
 redeliveries = Counter(
     "gd_tutor_redeliveries", "Jobs delivered again because a worker did not acknowledge them"

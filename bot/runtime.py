@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 import signal
+from typing import TYPE_CHECKING
 
 import torch
 
@@ -17,6 +18,9 @@ from .render_pool import Renderer
 from .storage import Pruner, open_store
 from .tutor.tutor import Tutor
 from .work_pool import WorkPool
+
+if TYPE_CHECKING:
+    from .queue.submit import JobQueue
 
 log = logging.getLogger(__name__)
 # Each built tutor's pruner, stopped by close_tutor before the store closes.
@@ -86,7 +90,8 @@ async def run_discord(config: Config, token: str) -> None:
 
     tutor = build_tutor(config)
     await prepare(tutor)
-    client = TutorClient(config, tutor)
+    queue = await _start_queue(config)
+    client = TutorClient(config, tutor, queue)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, lambda: asyncio.ensure_future(client.close()))
@@ -94,4 +99,17 @@ async def run_discord(config: Config, token: str) -> None:
         async with client:
             await client.start(token)
     finally:
+        if queue is not None:
+            await queue.close()
         await asyncio.to_thread(close_tutor, tutor)
+
+
+async def _start_queue(config: Config) -> JobQueue | None:
+    """The job queue when `[queue] url` is set (runs then go to `python -m bot.worker`)."""
+    if not config.queue.url:
+        return None
+    from .queue.submit import JobQueue
+
+    queue = JobQueue(config)
+    await queue.start()
+    return queue

@@ -31,6 +31,7 @@ OWN_FILES = [
     "tests/test_load.py",
     "tests/test_faults.py",
     "tests/test_security.py",
+    "tests/test_scale_queue.py",
 ]
 # Tests of other suites that the record relies on, with what they try and what holds (they
 # have no docstrings of this form).
@@ -101,6 +102,7 @@ AREAS = {  # in the order of the record
     "test_faults.py": "Faults and restarts",
     "test_work_pool.py": "Faults and restarts",
     "test_bot_discord.py": "Faults and limits in the end-to-end suite",
+    "test_scale_queue.py": "Distributed faults",
 }
 
 

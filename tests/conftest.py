@@ -1,7 +1,8 @@
 """Shared fixtures. The Discord stand-in: `standin` (started) and `pointed_standin` (plus discord.py
 pointed at it). The production bot against it: `shared_bot` and `own_bot` (tests/bot_fixtures.py).
 Other clients: `async with running_client(client, standin): ...` (see discord_standin).
-PostgreSQL: `postgres_server` (one per session) and `postgres_url` (a fresh database)."""
+PostgreSQL: `postgres_server` (one per session) and `postgres_url` (a fresh database). Run
+stores on both backends: `backend` and `store` (tests/store_backends.py)."""
 
 from collections.abc import AsyncIterator, Iterator
 
@@ -10,7 +11,7 @@ from discord_standin import StandIn, point_discord_at
 from postgres_server import PostgresServer, started_server
 
 # reliability_record: figures for docs/reliability.md and no token in any log
-pytest_plugins = ["reliability_record", "bot_fixtures"]
+pytest_plugins = ["reliability_record", "bot_fixtures", "store_backends"]
 
 
 @pytest.fixture

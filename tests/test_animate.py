@@ -163,7 +163,7 @@ async def test_animate_works_after_a_restart(standin: StandIn, own_bot: LiveBot)
 
 
 def test_the_console_saves_the_animation_and_prints_its_path(tmp_path):
-    from test_console import console_process
+    from console_harness import console_process
 
     process = console_process(tmp_path)
     lines = "/solve steps:30\n/animate\n/animate run:7\n"

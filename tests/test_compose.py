@@ -8,11 +8,9 @@ config files they read (loaded with the bot's own loader), and which of them get
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import os
 import shutil
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -47,20 +45,9 @@ def config_file(service: dict[str, Any]) -> Path:
 
 
 def load_deploy_config(path: Path) -> tuple[Config, dict[str, Any]]:
-    """The bot's view of a deploy file, and its TOML.
-
-    [queue] is read by the job queue (another branch of this work); until bot.config knows
-    it, it is taken out before the bot's own loader checks the rest.
-    """
+    """The bot's view of a deploy file, and its TOML."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    known = {f.name for f in dataclasses.fields(Config)}
-    text = path.read_text(encoding="utf-8")
-    if "queue" not in known:
-        text = text.replace('[queue]\nurl = "redis://redis:6379/0"\n', "")
-    with tempfile.TemporaryDirectory() as folder:
-        stripped = Path(folder) / path.name
-        stripped.write_text(text, encoding="utf-8")
-        return load_config(stripped), data
+    return load_config(path), data
 
 
 def test_the_default_is_one_bot_and_nothing_else(services: dict[str, dict[str, Any]]) -> None:

@@ -16,6 +16,7 @@ from bot.config import (
     DiscordConfig,
     HealthConfig,
     LimitsConfig,
+    QueueConfig,
     SolverConfig,
     StorageConfig,
     load_config,
@@ -48,6 +49,7 @@ def test_defaults_are_the_documented_values() -> None:
             keep_bytes_per_user=5242880,
             keep_days=0.0,
         ),
+        queue=QueueConfig(url="", redelivery_seconds=30.0),
         health=HealthConfig(heartbeat_path=Path("data/heartbeat"), max_age_seconds=90),
     )
     assert isinstance(config.storage.path, Path)
@@ -132,6 +134,15 @@ def test_empty_file_gives_defaults(tmp_path: Path) -> None:
             " (percent-encode them as %20)",
         ),
         ('[storage]\npath = ""', "'storage.path' must not be empty"),
+        (
+            '[queue]\nurl = "amqp://u:secret@mq/0"',
+            "'queue.url' = 'amqp://u:***@mq/0' must start with redis:// (or be empty for the"
+            " local pools)",
+        ),
+        (
+            "[queue]\nredelivery_seconds = 0.5",
+            "'queue.redelivery_seconds' must be between 1 and 600, got 0.5",
+        ),
         ("[health]\nheartbeat_path = [1]", "'health.heartbeat_path' must be a string, got array"),
         ("[limits]\nworkers = 0", "'limits.workers' must be between 1 and 64, got 0"),
         ("[limits]\nqueue = -1", "'limits.queue' must be between 0 and 10000, got -1"),
@@ -181,6 +192,12 @@ def test_a_postgresql_url_loads_as_written(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, f'[storage]\nurl = "{url}"'))
     assert config.storage.url == url
     assert load_config(write(tmp_path, '[storage]\nurl = ""')).storage.url == ""
+
+
+def test_a_redis_url_loads_as_written(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[queue]\nurl = "redis://:pw@cache:6380/2"'))
+    assert config.queue.url == "redis://:pw@cache:6380/2"
+    assert config.queue.redelivery_seconds == 30.0
 
 
 def test_a_bad_url_never_shows_its_password(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from bot_harness import ROOT, png_size
+from console_harness import config_file, console_process, replies
 
 from bot.config import load_config
 from bot.console import plain, run_console
@@ -40,44 +41,6 @@ SESSION = [
     "/solve x0:2 equation:(x-1)(x+3) steps:3",
     "/help",
 ]
-
-
-def config_file(tmp_path: Path) -> Path:
-    """Storage and heartbeat under tmp_path; a long cooldown the console must ignore."""
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f'[storage]\npath = "{tmp_path / "data" / "runs.sqlite3"}"\n'
-        f'[health]\nheartbeat_path = "{tmp_path / "heartbeat"}"\n'
-        "[limits]\ncooldown_seconds = 600\n"
-    )
-    return path
-
-
-def console_process(tmp_path: Path, *args: str, **kwargs: object) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "bot", "--console", "--config", str(config_file(tmp_path))]
-    command += args
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    env.pop("DISCORD_TOKEN", None)  # the console needs none
-    return subprocess.Popen(
-        command,
-        cwd=tmp_path,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        **kwargs,  # type: ignore[call-overload]
-    )
-
-
-def replies(out: str) -> list[tuple[str, str]]:
-    """(command, reply) pairs: piped commands are echoed after the prompt above their replies."""
-    pairs = []
-    for block in re.split(r"^gd-tutor> ", out, flags=re.MULTILINE)[1:]:
-        command, _, reply = block.partition("\n")
-        pairs.append((command, reply))
-    return pairs
 
 
 def test_a_piped_session_prints_each_reply_and_saves_its_pictures(tmp_path):

@@ -8,7 +8,7 @@ import re
 
 from bot_fixtures import LiveBot
 from bot_harness import embed_text, mentions_disabled_everywhere, png_size, wait_answer
-from test_console import console_process, replies
+from console_harness import console_process, replies
 
 from solver import Settings, race
 from solver.plots import render_race

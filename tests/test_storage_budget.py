@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from test_storage import Backend, bits, save
+from store_backends import Backend, bits, save
 
 from bot.config import Config, LimitsConfig, SolverConfig, StorageConfig
 from bot.runtime import build_tutor, close_tutor

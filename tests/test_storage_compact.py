@@ -10,7 +10,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from test_storage import AWKWARD, Backend, bits, make_run, save
+from store_backends import AWKWARD, Backend, bits, make_run, save
 
 from bot.config import StorageConfig
 from bot.storage import MIGRATIONS
@@ -24,7 +24,7 @@ NEGATIVE_NAN = struct.unpack("<d", struct.pack("<Q", 0xFFF8_0000_0000_0000))[0]
 
 
 def raw_bits(value: Any) -> Any:
-    """Like test_storage.bits, but a NaN keeps its sign and payload, and types are kept."""
+    """Like store_backends.bits, but a NaN keeps its sign and payload, and types are kept."""
     if isinstance(value, float):
         return ("float", struct.pack("<d", value))
     if isinstance(value, dict):

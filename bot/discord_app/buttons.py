@@ -4,16 +4,21 @@ so they keep working after a restart with no views held in memory."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
+from ..queue.admit import checked_rerun
 from ..text import for_discord
 from ..tutor.custom_ids import PATTERN, ButtonId, decode
 from ..tutor.tutor import Tutor
 from .commands import answer_solve, caller_of
 from .errors import answer_error, error_text
+from .queued import answer_queued, job_of
 from .to_discord import edit_kwargs, send_kwargs, to_files
+
+if TYPE_CHECKING:
+    from ..queue.submit import JobQueue
 
 log = logging.getLogger(__name__)
 RERUN_FACTORS = {"half": 0.5, "double": 2.0}
@@ -23,6 +28,7 @@ class TutorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PATTE
     """Any gd-tutor button; `tutor` is bound once at start-up by `bind_tutor`."""
 
     tutor: Tutor
+    queue: JobQueue | None = None  # with a job queue, the re-runs go there
 
     def __init__(self, button_id: ButtonId) -> None:
         super().__init__(discord.ui.Button(custom_id=button_id.encode()))
@@ -68,11 +74,17 @@ class TutorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PATTE
             await interaction.response.defer(ephemeral=True, thinking=True)
             reply = await tutor.animate_run(caller, stored)
             await interaction.edit_original_response(**edit_kwargs(reply))
+        elif self.queue is not None:
+            factor = RERUN_FACTORS[bid.action]
+            settings = await checked_rerun(tutor, caller, bid.run_id, factor)
+            job = job_of(interaction, caller, "solve", settings)
+            await answer_queued(interaction, self.queue, job)
         else:
-            job = await tutor.admit_rerun(caller, bid.run_id, RERUN_FACTORS[bid.action])
-            await answer_solve(interaction, tutor, job)
+            rerun = await tutor.admit_rerun(caller, bid.run_id, RERUN_FACTORS[bid.action])
+            await answer_solve(interaction, tutor, rerun)
 
 
-def bind_tutor(tutor: Tutor) -> type[TutorButton]:
-    """A TutorButton class bound to `tutor`, ready for `client.add_dynamic_items`."""
-    return type("BoundTutorButton", (TutorButton,), {"tutor": tutor}, template=PATTERN)
+def bind_tutor(tutor: Tutor, queue: JobQueue | None = None) -> type[TutorButton]:
+    """A TutorButton class bound to `tutor` (and `queue`), ready for `client.add_dynamic_items`."""
+    bound = {"tutor": tutor, "queue": queue}
+    return type("BoundTutorButton", (TutorButton,), bound, template=PATTERN)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -19,6 +19,9 @@ from .commands import build_commands
 from .errors import TutorCommandTree
 from .identify import IdentifyPacer
 from .quiz import answer_submitted, bind_quiz, quiz_command
+
+if TYPE_CHECKING:
+    from ..queue.submit import JobQueue
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 30
@@ -37,8 +40,9 @@ class TutorClient(discord.AutoShardedClient):
     shard_ids picks this process's part when several processes share the shards.
     """
 
-    def __init__(self, config: Config, tutor: Tutor) -> None:
-        """Wire `tutor`'s commands into a CommandTree that answers every error."""
+    def __init__(self, config: Config, tutor: Tutor, queue: JobQueue | None = None) -> None:
+        """Wire `tutor`'s commands into a CommandTree that answers every error; with `queue`,
+        runs are queued for the workers."""
         shards = config.discord
         super().__init__(
             intents=discord.Intents(guilds=True),
@@ -50,8 +54,9 @@ class TutorClient(discord.AutoShardedClient):
         self.shard_ids = list(shards.shard_ids) or None
         self.config = config
         self.tutor = tutor
+        self.queue = queue
         self.tree = TutorCommandTree(self)
-        for command in build_commands(tutor):
+        for command in build_commands(tutor, queue):
             self.tree.add_command(command)
         self.tree.add_command(quiz_command(tutor))
         self._heartbeat: asyncio.Task[None] | None = None
@@ -80,7 +85,7 @@ class TutorClient(discord.AutoShardedClient):
     async def setup_hook(self) -> None:
         """Translations, then sync only where the config asks (never on every start by default)."""
         await self.tree.set_translator(CatalogueTranslator())
-        self.add_dynamic_items(bind_tutor(self.tutor), bind_quiz(self.tutor))
+        self.add_dynamic_items(bind_tutor(self.tutor, self.queue), bind_quiz(self.tutor))
         guild_id = self.config.discord.dev_guild_id
         if guild_id:
             guild = discord.Object(id=guild_id)

@@ -4,10 +4,12 @@ Every command can be installed to a server or to a user's own account, and used 
 in DMs with the bot and in private chats (`anywhere`). Where the bot is not a member, the
 interaction still has its channel and guild ids but no cached channel or guild: answers go
 through the interaction's own callback and webhook only.
+
+With a job queue, /solve and /compare are checked here and queued; a worker answers them.
 """
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
@@ -15,15 +17,22 @@ from discord.app_commands import Choice
 
 from solver import outcome_label
 
+from ..queue.admit import checked_compare, checked_solve
 from ..translator import catalogue_text as text
 from ..tutor.caller import Caller
+from ..tutor.options import SettingsOptions
 from ..tutor.solve import SolveJob
 from ..tutor.staged import Staged
 from ..tutor.tutor import Tutor
 from .progress import show_progress_while
+from .queued import answer_queued, job_of
 from .to_discord import edit_kwargs, send_kwargs
 
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from ..queue.submit import JobQueue
+
 DEFAULT_EQUATION = "x**2 - 2"
 OPTIMIZER_CHOICES = [
     Choice(name=text("choice.optimizer.sgd"), value="sgd"),
@@ -79,8 +88,9 @@ async def answer_in_stages(interaction: discord.Interaction, staged: Staged) -> 
     await interaction.edit_original_response(**edit_kwargs(await staged.final()))
 
 
-def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[type-arg]
-    """/solve, /explain, /compare, /race and /help bound to `tutor`."""
+def build_commands(tutor: Tutor, queue: "JobQueue | None" = None) -> list[app_commands.Command]:  # type: ignore[type-arg]
+    """/solve, /explain, /compare, /race and /help bound to `tutor`; /solve and /compare go to
+    `queue` if given."""
     max_steps = tutor.config.solver.max_steps  # the config loader keeps it within the solver's
 
     @anywhere
@@ -101,15 +111,20 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
         optimizer: str = "sgd",
         precision: str = "float32",
     ) -> None:
-        job = tutor.admit_solve(
-            caller_of(interaction),
-            x0=x0,
-            lr=lr,
-            steps=steps,
-            equation=equation,
-            optimizer=optimizer,
-            precision=precision,
-        )
+        caller = caller_of(interaction)
+        options: SettingsOptions = {
+            "x0": x0,
+            "lr": lr,
+            "steps": steps,
+            "equation": equation,
+            "optimizer": optimizer,
+            "precision": precision,
+        }
+        if queue is not None:
+            settings = checked_solve(tutor, caller, **options)
+            await answer_queued(interaction, queue, job_of(interaction, caller, "solve", settings))
+            return
+        job = tutor.admit_solve(caller, **options)
         await answer_solve(interaction, tutor, job)
 
     @anywhere
@@ -147,9 +162,15 @@ def build_commands(tutor: Tutor) -> list[app_commands.Command]:  # type: ignore[
         steps: app_commands.Range[int, 1, max_steps] = 100,
         equation: app_commands.Range[str, 1, 200] = DEFAULT_EQUATION,
     ) -> None:
-        job = tutor.admit_compare(
-            caller_of(interaction), lrs=lrs, x0=x0, steps=steps, equation=equation
-        )
+        caller = caller_of(interaction)
+        if queue is not None:
+            settings, rates = checked_compare(
+                tutor, caller, lrs=lrs, x0=x0, steps=steps, equation=equation
+            )
+            job_data = job_of(interaction, caller, "compare", settings, rates)
+            await answer_queued(interaction, queue, job_data)
+            return
+        job = tutor.admit_compare(caller, lrs=lrs, x0=x0, steps=steps, equation=equation)
         try:
             await interaction.response.defer(thinking=True)
             staged = await tutor.compare_numbers(job)

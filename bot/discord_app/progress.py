@@ -7,7 +7,7 @@ import logging
 import math
 import time
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 import discord
 
@@ -19,6 +19,15 @@ T = TypeVar("T")
 INTERVAL = 1.0
 
 
+class EditsOriginal(Protocol):
+    """What progress edits need: an interaction, or a worker's interaction webhook."""
+
+    async def edit_original_response(
+        self, *, content: str | None, allowed_mentions: discord.AllowedMentions
+    ) -> Any:
+        """Replace the deferred message's text."""
+
+
 def progress_text(progress: Progress, lang: str) -> str:
     """ "Iteration k / n · x = … · loss = …" from a worker's Progress."""
     x = f"{progress.x:.7f}" if math.isfinite(progress.x) else str(progress.x)
@@ -27,7 +36,7 @@ def progress_text(progress: Progress, lang: str) -> str:
 
 
 async def show_progress_while(
-    interaction: discord.Interaction, lang: str, progress: Progress, work: Awaitable[T]
+    interaction: EditsOriginal, lang: str, progress: Progress, work: Awaitable[T]
 ) -> T:
     """Await `work`; while it runs past a second, edit the deferred message with `progress`.
 

@@ -56,9 +56,20 @@ class RunStore(ABC):
 
     @abstractmethod
     def save(
-        self, run: Run, *, user_id: int, guild_id: int | None, channel_id: int, locale: str
+        self,
+        run: Run,
+        *,
+        user_id: int,
+        guild_id: int | None,
+        channel_id: int,
+        locale: str,
+        interaction_id: int | None = None,
     ) -> int:
-        """Store `run`, return its id; keep only the user's newest `keep_runs_per_user` runs."""
+        """Store `run`, return its id; keep only the user's newest `keep_runs_per_user` runs.
+
+        With `interaction_id`, a run already stored for that interaction (a queued job
+        delivered twice) is not stored again: its id is returned.
+        """
 
     @abstractmethod
     def get(self, run_id: int) -> StoredRun | None:

@@ -107,9 +107,20 @@ QUIZ_MIGRATION = Migration(
     sqlite=_QUIZ_V1.format_map(_SQLITE), postgres=_QUIZ_V1.format_map(_POSTGRES)
 )
 
+# The Discord interaction a queued job answered: at-least-once delivery may run a job twice,
+# and the unique index keeps its run stored once (NULLs, the local path's runs, never clash).
+_INTERACTION = """
+    ALTER TABLE runs ADD COLUMN interaction_id {int};
+    CREATE UNIQUE INDEX runs_by_interaction ON runs (interaction_id);
+    """
+INTERACTION_MIGRATION = Migration(
+    sqlite=_INTERACTION.format_map(_SQLITE), postgres=_INTERACTION.format_map(_POSTGRES)
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(sqlite=_RUNS_V1.format_map(_SQLITE), postgres=_RUNS_V1.format_map(_POSTGRES)),
     PACKED_RUNS,
     DROP_JSON_RUNS,
     QUIZ_MIGRATION,
+    INTERACTION_MIGRATION,
 )

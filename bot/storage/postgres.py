@@ -77,16 +77,37 @@ class PostgresRunStore(SqlRunStore):
             raise StorageError(self._where, what, _UNREACHABLE) from None
 
     def save(
-        self, run: Run, *, user_id: int, guild_id: int | None, channel_id: int, locale: str
+        self,
+        run: Run,
+        *,
+        user_id: int,
+        guild_id: int | None,
+        channel_id: int,
+        locale: str,
+        interaction_id: int | None = None,
     ) -> int:
-        """Store `run`, return its id; keep only the user's newest `keep_runs_per_user` runs."""
-        row = rows.insert_row(run, user_id, guild_id, channel_id, locale, self._clock())
+        """Store `run`, return its id; keep only the user's newest `keep_runs_per_user` runs.
+
+        With `interaction_id`, a run already stored for that interaction is not stored again:
+        its id is returned.
+        """
+        row = rows.insert_row(
+            run, user_id, guild_id, channel_id, locale, self._clock(), interaction_id
+        )
         with self._connection() as conn:
             # One user's saves take turns, in every process: each prune then sees the runs
             # the others committed, and the user keeps exactly keep_runs_per_user, as with
-            # SQLite's single writer.
+            # SQLite's single writer. (Two deliveries of one job are one user's saves too.)
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (user_id,))
-            inserted = conn.execute(rows.pg(rows.INSERT) + " RETURNING id", row).fetchone()
+            if interaction_id is None:
+                inserted = conn.execute(rows.pg(rows.INSERT) + " RETURNING id", row).fetchone()
+            else:
+                inserted = conn.execute(rows.pg(rows.INSERT_ONCE), row).fetchone()
+                if inserted is None:
+                    found = conn.execute(rows.pg(rows.BY_INTERACTION), (interaction_id,))
+                    existing = found.fetchone()
+                    assert existing is not None
+                    return int(existing[0])
             conn.execute(rows.pg(rows.PRUNE), (user_id, user_id, self._keep))
         self.saved.set()
         assert inserted is not None

@@ -23,9 +23,12 @@ ROW_BYTES = 256
 
 INSERT = (
     "INSERT INTO runs (user_id, guild_id, channel_id, locale, created_at, equation,"
-    " x0, lr, steps, optimizer, dtype, outcome, run_packed, stored_bytes)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " x0, lr, steps, optimizer, dtype, outcome, run_packed, stored_bytes, interaction_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+# A job delivered twice inserts nothing the second time (both dialects read this the same).
+INSERT_ONCE = INSERT + " ON CONFLICT (interaction_id) DO NOTHING RETURNING id"
+BY_INTERACTION = "SELECT id FROM runs WHERE interaction_id = ?"
 PRUNE = (
     "DELETE FROM runs WHERE user_id = ? AND id NOT IN"
     " (SELECT id FROM runs WHERE user_id = ? ORDER BY id DESC LIMIT ?)"
@@ -47,14 +50,20 @@ def pg(sql: str) -> str:
 
 
 def insert_row(
-    run: Run, user_id: int, guild_id: int | None, channel_id: int, locale: str, created_at: float
+    run: Run,
+    user_id: int,
+    guild_id: int | None,
+    channel_id: int,
+    locale: str,
+    created_at: float,
+    interaction_id: int | None = None,
 ) -> tuple[object, ...]:
     """The INSERT's values for `run`."""
     s = run.settings
     blob = pack(run)
     who = (user_id, guild_id, channel_id, locale, created_at)
     what = (s.equation, s.x0, s.lr, s.steps, s.optimizer, s.precision, run.outcome.value)
-    return (*who, *what, blob, stored_bytes(s.equation, blob))
+    return (*who, *what, blob, stored_bytes(s.equation, blob), interaction_id)
 
 
 def stored_bytes(equation: str, blob: bytes) -> int:

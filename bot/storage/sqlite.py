@@ -60,16 +60,38 @@ class SqliteRunStore(SqlRunStore):
             raise
 
     def save(
-        self, run: Run, *, user_id: int, guild_id: int | None, channel_id: int, locale: str
+        self,
+        run: Run,
+        *,
+        user_id: int,
+        guild_id: int | None,
+        channel_id: int,
+        locale: str,
+        interaction_id: int | None = None,
     ) -> int:
-        """Store `run`, return its id; keep only the user's newest `keep_runs_per_user` runs."""
-        row = rows.insert_row(run, user_id, guild_id, channel_id, locale, self._clock())
+        """Store `run`, return its id; keep only the user's newest `keep_runs_per_user` runs.
+
+        With `interaction_id`, a run already stored for that interaction is not stored again:
+        its id is returned.
+        """
+        row = rows.insert_row(
+            run, user_id, guild_id, channel_id, locale, self._clock(), interaction_id
+        )
         with self._lock, self._db:
-            cursor = self._db.execute(rows.INSERT, row)
+            if interaction_id is None:
+                run_id = self._db.execute(rows.INSERT, row).lastrowid
+            else:
+                inserted = self._db.execute(rows.INSERT_ONCE, row).fetchone()
+                if inserted is None:
+                    (existing,) = self._db.execute(
+                        rows.BY_INTERACTION, (interaction_id,)
+                    ).fetchone()
+                    return int(existing)
+                run_id = inserted[0]
             self._db.execute(rows.PRUNE, (user_id, user_id, self._keep))
         self.saved.set()
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        assert run_id is not None
+        return int(run_id)
 
     def close(self) -> None:
         """Close the database; the store cannot be used afterwards."""

@@ -15,6 +15,7 @@ class Caller:
     channel_id: int
     guild_id: int | None = None
     locale: str = "en-US"
+    interaction_id: int | None = None  # set by a queue worker: its run is stored once per key
 
     @property
     def lang(self) -> str:

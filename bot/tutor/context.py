@@ -112,6 +112,7 @@ class TutorContext:
             guild_id=caller.guild_id,
             channel_id=caller.channel_id,
             locale=caller.locale,
+            interaction_id=caller.interaction_id,
         )
 
 
