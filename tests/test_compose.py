@@ -20,6 +20,7 @@ import pytest
 import yaml
 from bot_harness import embed_text, wait_answer
 from discord_standin import StandIn
+from redis_server import started_redis
 
 from bot.config import Config, load_config
 
@@ -138,56 +139,72 @@ def toml_text(data: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def container_config(name: str, database: str, *, sync: bool) -> str:
-    """deploy/NAME as the container reads it here: the test's database, no [queue] until the
-    queue's branch is merged (the gateways then answer from their local pools)."""
+def container_config(name: str, database: str, queue: str, *, sync: bool = False) -> str:
+    """deploy/NAME as the container reads it here: the test's PostgreSQL database and Redis."""
     data = tomllib.loads((ROOT / "deploy" / name).read_text(encoding="utf-8"))
-    data.pop("queue", None)
+    data["queue"]["url"] = queue
     data["storage"]["url"] = database
-    data["discord"]["sync_global"] = sync
+    data.setdefault("discord", {})["sync_global"] = sync
     data["limits"] = {"cooldown_seconds": 0, "render_processes": 0}
-    data["metrics"]["port"] = 0  # both containers share the host's network here
+    data.setdefault("metrics", {})["port"] = 0  # the containers share the host's network here
     return toml_text(data)
+
+
+def container_command(name: str, config: str, standin: StandIn, deploy: Path) -> list[str]:
+    """`podman run` of one compose service of the scale profile: read-only root, /tmp a tmpfs,
+    deploy/ mounted read-only, the compose healthcheck; the launcher points discord.py at the
+    stand-in (tests/ mounted at /standin), then starts the production entry point."""
+    if name.startswith("gateway"):
+        launcher = ["/standin/run_bot_against_standin.py", "--gateway", standin.gateway_url]
+    else:
+        launcher = ["/standin/run_worker_against_standin.py"]
+    return [
+        "podman", "run", "--rm", "--name", name, "--read-only", "--tmpfs", "/tmp",
+        "--network", "host", "-e", "DISCORD_TOKEN",
+        "-v", f"{deploy}:/app/deploy:ro", "-v", f"{ROOT / 'tests'}:/standin:ro",
+        "--health-cmd", f"python -m bot --config {config} --healthcheck",
+        "--health-interval", "disable",
+        IMAGE, "python", *launcher, "--rest", standin.rest_base, "--config", config,
+    ]  # fmt: skip
 
 
 @pytest.mark.skipif(
     not IMAGE or shutil.which("podman") is None,
     reason="set GD_TUTOR_IMAGE to a built image (e.g. localhost/gd-tutor:ci) and have podman",
 )
-async def test_the_image_runs_the_two_gateways_of_the_scale_profile(
+async def test_the_image_runs_the_scale_profile_gateways_and_workers(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    """gateway-0 and gateway-1 as compose starts them (read-only root, /tmp a tmpfs, deploy/
-    mounted read-only, the compose healthcheck), against the stand-in and a real PostgreSQL.
+    """gateway-0, gateway-1, worker-0 and worker-1 as compose starts them, against the
+    stand-in, a real Redis and a real PostgreSQL (the host's, as no registry image can be
+    pulled here).
 
-    Holds: each container connects its shard of 2, answers /solve in a guild of its shard,
-    both runs land in the one database, and the compose healthcheck passes in each.
+    Holds: each gateway connects its shard of 2 and queues /solve from a guild of its shard;
+    a worker answers each once through the interaction's webhook; both runs land in the one
+    database, once each; the compose healthcheck passes in all four; no token is logged.
     """
     deploy = tmp_path / "deploy"
     deploy.mkdir()
+    redis = started_redis()
     for index in (0, 1):
         name = f"gateway-{index}.toml"
-        (deploy / name).write_text(container_config(name, postgres_url, sync=index == 0))
+        text = container_config(name, postgres_url, redis.url, sync=index == 0)
+        (deploy / name).write_text(text)
+    (deploy / "worker.toml").write_text(container_config("worker.toml", postgres_url, redis.url))
     standin = StandIn(shard_count=2, max_concurrency=1, strict_identify_pace=True)
-    names = [f"gd-tutor-gateway-{index}-{os.getpid()}" for index in (0, 1)]
+    services = ["gateway-0", "gateway-1", "worker-0", "worker-1"]
+    names = {service: f"gd-tutor-{service}-{os.getpid()}" for service in services}
     processes = []
     async with standin:
         guilds = [standin.add_guild(0), standin.add_guild(1)]
         env = {**os.environ, "DISCORD_TOKEN": standin.token}
         try:
-            for index, name in enumerate(names):
-                config = f"/app/deploy/gateway-{index}.toml"
-                command = [
-                    "podman", "run", "--rm", "--name", name, "--read-only", "--tmpfs", "/tmp",
-                    "--network", "host", "-e", "DISCORD_TOKEN",
-                    "-v", f"{deploy}:/app/deploy:ro", "-v", f"{ROOT / 'tests'}:/standin:ro",
-                    "--health-cmd", f"python -m bot --config {config} --healthcheck",
-                    "--health-interval", "disable",
-                    IMAGE, "python", "/standin/run_bot_against_standin.py",
-                    "--rest", standin.rest_base, "--gateway", standin.gateway_url,
-                    "--config", config,
-                ]  # fmt: skip
-                with (tmp_path / f"{name}.log").open("wb") as sink:
+            for service, name in names.items():
+                file = "worker.toml" if service.startswith("worker") else f"{service}.toml"
+                command = container_command(name, f"/app/deploy/{file}", standin, deploy)
+                if service.startswith("worker"):
+                    command[command.index("-e") : command.index("-e") + 2] = []  # no token
+                with (tmp_path / f"{service}.log").open("wb") as sink:
                     processes.append(
                         await asyncio.create_subprocess_exec(
                             *command, env=env, stdout=sink, stderr=asyncio.subprocess.STDOUT
@@ -195,30 +212,39 @@ async def test_the_image_runs_the_two_gateways_of_the_scale_profile(
                     )
             await standin.wait_shards(2, timeout=180)
             await standin.wait_commands("solve", timeout=60)
+            handles = []
             for shard, guild in enumerate(guilds):
                 handle = await standin.invoke_command(
                     "solve", {"x0": 1, "lr": 0.01}, channel=standin.channel_of(guild)
                 )
-                assert "x=1.4142133" in embed_text(await wait_answer(handle, timeout=120))
-                assert handle.shard == (shard, 2)
-            for name in names:
-                async with asyncio.timeout(60):  # the first beat comes with on_ready
+                assert "x=1.4142133" in embed_text(await wait_answer(handle, timeout=180))
+                assert handle.shard == (shard, 2) and len(handle.visible_messages()) == 1
+                handles.append(handle)
+            worker_logs = "".join(
+                (tmp_path / f"{w}.log").read_text(errors="replace") for w in services[2:]
+            )
+            for handle in handles:
+                assert worker_logs.count(f"answered solve for interaction {handle.id}") == 1
+            for name in names.values():
+                async with asyncio.timeout(90):  # the first beat: on_ready, or Redis reached
                     while await healthcheck_run(name) != 0:
                         await asyncio.sleep(1)
         finally:
-            for name in names:
+            for name in names.values():
                 stop = await asyncio.create_subprocess_exec(
                     "podman", "stop", "-t", "10", name, stdout=asyncio.subprocess.DEVNULL
                 )
                 await stop.wait()
             for process in processes:
                 await asyncio.wait_for(process.wait(), 60)
+            redis.remove()
         standin.assert_no_violations()
     with psycopg.connect(postgres_url) as connection:
         assert connection.execute("SELECT count(*) FROM runs").fetchone() == (2,)
-    for name in names:
-        log = (tmp_path / f"{name}.log").read_text(errors="replace")
+    for service in services:
+        log = (tmp_path / f"{service}.log").read_text(errors="replace")
         assert standin.token not in log
+        assert not any(handle.token in log for handle in handles)
 
 
 async def healthcheck_run(name: str) -> int:
