@@ -191,6 +191,9 @@ def diagnose(
         gap = spacing(final_x, settings.precision) / 2
         key = f"below_resolution_{settings.precision}"
         step = _step(settings, last)
+        if bound is not None and step and settings.lr * 2 * gap / step >= bound:
+            # the lr that would move x here is past the bound at the root: it could not settle
+            key = f"below_resolution_unstable_{settings.precision}"
         return Outcome.STUCK, root, Hint(key, bound, above, kind, final_x, value, step, gap)
     if settings.optimizer == "adam":
         distance = abs(final_x - root.x)

@@ -117,7 +117,10 @@ def _vanishes(eq: Equation, x: float) -> bool:
         return True
     if exact is None or exact_slope is None:
         return False
-    return bool(exact <= exact_slope * 4 * sympy.Float(math.ulp(x), 40) + noise)
+    # f rounded to 0 in float64: in 40 digits there is no rounding to allow for, so x is a
+    # root only if f is within a few ulps' worth of slope of 0 (a tail such as 3 − 3·tanh(x),
+    # 0.0 in float64 past x = 19.06, only tends to 0 and is refused).
+    return bool(abs(exact) <= abs(exact_slope) * 4 * sympy.Float(math.ulp(x), 40))
 
 
 def _is_multiple(eq: Equation, r: float) -> bool:

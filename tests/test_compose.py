@@ -150,11 +150,13 @@ def container_config(name: str, database: str, queue: str, *, sync: bool = False
     return toml_text(data)
 
 
-def container_command(name: str, config: str, standin: StandIn, deploy: Path) -> list[str]:
+def container_command(
+    service: str, name: str, config: str, standin: StandIn, deploy: Path
+) -> list[str]:
     """`podman run` of one compose service of the scale profile: read-only root, /tmp a tmpfs,
     deploy/ mounted read-only, the compose healthcheck; the launcher points discord.py at the
     stand-in (tests/ mounted at /standin), then starts the production entry point."""
-    if name.startswith("gateway"):
+    if service.startswith("gateway"):
         launcher = ["/standin/run_bot_against_standin.py", "--gateway", standin.gateway_url]
     else:
         launcher = ["/standin/run_worker_against_standin.py"]
@@ -201,7 +203,7 @@ async def test_the_image_runs_the_scale_profile_gateways_and_workers(
         try:
             for service, name in names.items():
                 file = "worker.toml" if service.startswith("worker") else f"{service}.toml"
-                command = container_command(name, f"/app/deploy/{file}", standin, deploy)
+                command = container_command(service, name, f"/app/deploy/{file}", standin, deploy)
                 if service.startswith("worker"):
                     command[command.index("-e") : command.index("-e") + 2] = []  # no token
                 with (tmp_path / f"{service}.log").open("wb") as sink:

@@ -204,7 +204,7 @@ async def test_two_gateway_processes_each_answer_the_interactions_of_their_shard
             handle = await explain_in(standin, guilds[shard], run_id)
             assert handle.shard == (shard, 2) and handled_by(bots[1 - shard], handle) == []
         assert sorted(i.shard for i in standin.gateway.identify_log.identifies) == [(0, 2), (1, 2)]
-        for config in configs:
+        for config in configs.values():
             heartbeat = config.parent / "heartbeat"
             await until(heartbeat.exists, "the first heartbeat, once the shard is ready")
             assert await healthcheck(config) == 0

@@ -241,3 +241,36 @@ def test_x_thrown_onto_a_tail_is_not_told_f_prime_is_zero_or_to_start_beyond_it(
     text = hint_text(run, "en") or ""
     assert "f' = 0" not in text and "beyond" not in text and "root 1000" in text
     assert run.iterations[1].x > 1e6 and run.final_x == pytest.approx(1998001.0)
+
+
+def test_a_frozen_x_whose_moving_lr_is_past_the_bound_is_not_told_to_take_it() -> None:
+    """tanh(x) = 0.5 from 9 in float32: only an lr of about 8 would move x, but the bound at
+    the root is 1.78. The hint says so instead of "take an lr of at least 8 (below 1.78)", and
+    both halves of its claim hold: lr 8 moves x yet does not settle at the root, and float64
+    moves x at the same lr."""
+    run = solve(Settings("tanh(x) = 0.5", x0=9, lr=0.1, steps=200))
+    assert key(run) == "below_resolution_unstable_float32"
+    hint = run.hint
+    assert hint is not None and hint.lr_bound is not None and hint.step and hint.spacing
+    needed = run.settings.lr * 2 * hint.spacing / hint.step
+    assert needed > hint.lr_bound
+    text = hint_text(run) or ""
+    assert "at least" not in text and "float64" in text
+    moved = solve(Settings("tanh(x) = 0.5", x0=9, lr=needed * 1.1, steps=2000))
+    assert moved.iterations[1].x != moved.iterations[0].x
+    assert moved.outcome is not Outcome.CONVERGED
+    wider = solve(Settings("tanh(x) = 0.5", x0=9, lr=0.1, steps=200, precision="float64"))
+    assert wider.final_x < 9
+
+
+def test_a_frozen_x_whose_moving_lr_is_below_the_bound_is_told_to_take_it() -> None:
+    """x² − 2 from 1.4 at lr 1e-7 in float32: the lr that moves x is far below the bound 0.125,
+    so the hint advises it, and that lr (1.1 times it) does move x."""
+    run = solve(Settings("x**2 - 2", x0=1.4, lr=1e-7, steps=100))
+    assert key(run) == "below_resolution_float32"
+    hint = run.hint
+    assert hint is not None and hint.lr_bound is not None and hint.step and hint.spacing
+    needed = run.settings.lr * 2 * hint.spacing / hint.step
+    assert needed < hint.lr_bound and "at least" in (hint_text(run) or "")
+    moved = solve(Settings("x**2 - 2", x0=1.4, lr=needed * 1.1, steps=3))
+    assert moved.iterations[1].x != moved.iterations[0].x

@@ -48,6 +48,7 @@ def test_nearest_root_is_found_wherever_it_is(text: str, near: float, expected: 
         ("x^2 + 1", 1.0),
         ("1/x", 0.5),  # a pole at 0 is a sign change, not a root; 1/x → 0 at ∞
         ("x^2 + 1e-20", 0.0),  # touches 1e-20, not 0
+        ("3 - 3*tanh(x)", 0.0),  # rounds to 0.0 in float64 past x = 19.06, yet never 0
     ],
 )
 def test_no_root_is_reported_where_f_only_tends_to_zero_or_has_a_pole(
