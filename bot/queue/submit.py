@@ -9,10 +9,10 @@ from taskiq.exceptions import SendTaskError
 from taskiq.kicker import AsyncKicker
 
 from ..config import Config
+from ..storage.url import redacted
 from ..tutor.errors import UserError
 from .broker import TASK_NAME, JobBroker, QueueFull
 from .job import Job
-from .url import redacted_queue_url
 
 log = logging.getLogger(__name__)
 # A gateway waits at most this long for Redis; the interaction is already deferred.
@@ -28,7 +28,7 @@ class JobQueue:
             config.queue.url, config.queue.redelivery_seconds, socket_timeout=SOCKET_SECONDS
         )
         self.broker.bound = config.limits.workers + config.limits.queue  # as the local pool's
-        self.where = redacted_queue_url(config.queue.url)
+        self.where = redacted(config.queue.url)
         self._kicker: AsyncKicker[..., None] = AsyncKicker(TASK_NAME, self.broker, {})
 
     async def start(self) -> None:
