@@ -9,10 +9,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Unpack
 
+from ..tutor.buttons import rerun_options
 from ..tutor.caller import Caller
 from ..tutor.compare import parse_lrs
 from ..tutor.context import TutorContext
-from ..tutor.explain import find_run
 from ..tutor.options import SettingsOptions, checked_equation, checked_settings
 
 
@@ -44,14 +44,4 @@ async def checked_rerun(
     ctx: TutorContext, caller: Caller, run_id: int, factor: float
 ) -> dict[str, Any]:
     """The stored run's problem at lr × factor, as a /solve of the clicker's (see admit_rerun)."""
-    s = (await find_run(ctx, caller, run_id)).run.settings
-    return checked_solve(
-        ctx,
-        caller,
-        x0=s.x0,
-        lr=s.lr * factor,
-        steps=min(s.steps, ctx.config.solver.max_steps),
-        equation=s.equation,
-        optimizer=s.optimizer,
-        precision=s.precision,
-    )
+    return checked_solve(ctx, caller, **await rerun_options(ctx, caller, run_id, factor))

@@ -12,6 +12,7 @@ from .caller import Caller
 from .context import TutorContext
 from .explain import explanation, find_run
 from .layout import explain_reply
+from .options import SettingsOptions
 from .solve import SolveJob, admit_solve
 
 
@@ -24,15 +25,13 @@ async def step(ctx: TutorContext, caller: Caller, run_id: int, k: int) -> Reply:
     return reply
 
 
-async def admit_rerun(ctx: TutorContext, caller: Caller, run_id: int, factor: float) -> SolveJob:
-    """The same problem at lr × factor, admitted as a run of the clicker's (their cooldown applies).
-
-    A run stored under a larger step limit is re-run at the config's current one.
-    """
+async def rerun_options(
+    ctx: TutorContext, caller: Caller, run_id: int, factor: float
+) -> SettingsOptions:
+    """The stored run's problem at lr × factor, as /solve options. A run stored under a larger
+    step limit is re-run at the config's current one."""
     s = (await find_run(ctx, caller, run_id)).run.settings
-    return admit_solve(
-        ctx,
-        caller,
+    return SettingsOptions(
         x0=s.x0,
         lr=s.lr * factor,
         steps=min(s.steps, ctx.config.solver.max_steps),
@@ -40,3 +39,8 @@ async def admit_rerun(ctx: TutorContext, caller: Caller, run_id: int, factor: fl
         optimizer=s.optimizer,
         precision=s.precision,
     )
+
+
+async def admit_rerun(ctx: TutorContext, caller: Caller, run_id: int, factor: float) -> SolveJob:
+    """The same problem at lr × factor, admitted as a run of the clicker's (their cooldown applies)."""
+    return admit_solve(ctx, caller, **await rerun_options(ctx, caller, run_id, factor))
