@@ -11,13 +11,12 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
 import psycopg
-import pytest
+from local_servers import free_port, missing_server
 
 UNPRIVILEGED = "nobody"
 
@@ -36,17 +35,10 @@ def require_postgres_bin() -> Path:
     """postgres_bin(), or fail (CI) / skip (elsewhere) saying how to install it."""
     found = postgres_bin()
     if found is None:
-        why = "PostgreSQL is not installed (apt-get install postgresql)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{why}: CI must run the PostgreSQL tests", pytrace=False)
-        pytest.skip(why)
+        missing_server(
+            "PostgreSQL is not installed (apt-get install postgresql)", "PostgreSQL tests"
+        )
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class PostgresServer:
@@ -56,7 +48,7 @@ class PostgresServer:
         self.bin = bin_dir
         self.root = Path(tempfile.mkdtemp(prefix="gd-tutor-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._as_user: list[str] = []
         if os.geteuid() == 0:
             user = pwd.getpwnam(UNPRIVILEGED)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-import pytest
 import redis
+from local_servers import free_port, missing_server
 
 DEBIAN_BINARY = "/usr/bin/redis-server"
 
@@ -31,17 +30,8 @@ def require_redis_binary() -> str:
     """redis_binary(), or fail (CI) / skip (elsewhere) saying how to install it."""
     found = redis_binary()
     if found is None:
-        why = "Redis is not installed (apt-get install redis-server)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{why}: CI must run the queue tests", pytrace=False)
-        pytest.skip(why)
+        missing_server("Redis is not installed (apt-get install redis-server)", "queue tests")
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class RedisServer:
@@ -50,7 +40,7 @@ class RedisServer:
     def __init__(self, binary: str) -> None:
         self.binary = binary
         self.root = Path(tempfile.mkdtemp(prefix="gd-tutor-redis-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property

@@ -11,15 +11,10 @@ from pathlib import Path
 import aiohttp
 from bot_harness import ROOT, wait_answer, write_config
 from discord_standin import StandIn, running_bot
+from local_servers import free_port
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.metrics import interaction_labels
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

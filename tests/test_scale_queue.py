@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -28,6 +27,7 @@ from bot_harness import (
     write_config,
 )
 from discord_standin import InteractionHandle, Message, StandIn, running_bot
+from local_servers import free_port
 from postgres_server import started_server
 from redis_server import RedisServer, started_redis
 from scale_harness import ROOT, WorkerProcess, wait_for_log, worker_process
@@ -321,9 +321,7 @@ async def test_a_worker_beats_its_heartbeat_serves_metrics_and_logs_json_lines(
     the interaction's token.
     """
     config = scaled_config(tmp_path, standin, redis_server.url, postgres_url)
-    with socket.socket() as probe:  # a free port for the worker's metrics
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()  # for the worker's metrics
     alone = tmp_path / "worker"
     alone.mkdir()
     worker_config = write_config(

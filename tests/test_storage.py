@@ -4,7 +4,6 @@ both backends, a real SQLite file and a real PostgreSQL server; the file checks 
 import math
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from local_servers import free_port
 from postgres_server import started_server
 from store_backends import Backend, bits, make_run, save
 
@@ -341,9 +341,7 @@ def test_postgres_gateways_starting_together_migrate_once(postgres_url: str) -> 
 
 
 def test_postgres_that_cannot_be_reached_is_one_line_without_the_password() -> None:
-    with socket.socket() as s:  # a loopback port nothing listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # nothing listens on it
     url = f"postgresql://tutor:s3cr%40t@127.0.0.1:{port}/runs?password=other-s3cret"
     with pytest.raises(StorageError) as info:
         PostgresRunStore(url, 50)
