@@ -2,10 +2,11 @@
 
 1. Bytes per run at 100, 1,000 and 10,000 steps for each optimizer and precision: the JSON text
    schema v1 stored (`json.dumps(run.to_dict())`) against `bot.storage.packed.pack`.
-2. Time to encode and decode a 100-step run, both ways, and a store's save and get (SQLite).
+2. Time to encode and decode a 100-step run, both ways, and a store's save and get (SQLite),
+   against the disk's own fsync measured in the same run.
 3. A SQLite store after 2,000 mixed runs from 200 users under a 20 MB budget, pruned as the
-   bot's pruner does (after saves): its file size, its summed budget, the runs it kept; then
-   the same under 5 MB, where the budget bites.
+   bot's pruner does (after saves): its file size, its summed budget, the runs it kept whole
+   and those stripped to their settings; then the same under 5 MB, where the budget bites.
 
 Prints markdown tables; run with `python bench/bench_storage.py`.
 """
@@ -13,17 +14,26 @@ Prints markdown tables; run with `python bench/bench_storage.py`.
 from __future__ import annotations
 
 import json
+import os
 import random
+import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.storage.budget import Budget
-from bot.storage.packed import pack, unpack
-from bot.storage.sqlite import SqliteRunStore
-from solver import OPTIMIZERS, PRECISIONS, Run, Settings, solve
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from postgres_server import started_server  # noqa: E402
+
+from bot.storage.budget import Budget  # noqa: E402
+from bot.storage.packed import pack, unpack  # noqa: E402
+from bot.storage.postgres import PostgresRunStore  # noqa: E402
+from bot.storage.sqlite import SqliteRunStore  # noqa: E402
+from solver import OPTIMIZERS, PRECISIONS, Run, Settings, solve  # noqa: E402
 
 REPEATS = 200
 MIXED_RUNS = 2000
@@ -79,6 +89,34 @@ def times_table(folder: Path) -> None:
         store.close()
     print(f"| SqliteRunStore.save (one fsync) | | {saved:.2f} ms |")
     print(f"| SqliteRunStore.get | | {got:.2f} ms |")
+    print(f"| baseline: os.fsync of 4 KiB on the same disk | | {fsync_ms(folder):.2f} ms |")
+    server = started_server()
+    try:
+        pg_store = PostgresRunStore(server.new_database(), 1000)
+        try:
+            pg_id = pg_store.save(run, user_id=1, guild_id=None, channel_id=2, locale="en")
+            pg_saved = median_ms(
+                lambda: pg_store.save(run, user_id=1, guild_id=None, channel_id=2, locale="en"), 50
+            )
+            pg_got = median_ms(lambda: pg_store.get(pg_id))
+        finally:
+            pg_store.close()
+    finally:
+        server.remove()
+    print(f"| PostgresRunStore.save (local server, fsync off) | | {pg_saved:.2f} ms |")
+    print(f"| PostgresRunStore.get | | {pg_got:.2f} ms |")
+
+
+def fsync_ms(folder: Path) -> float:
+    """The disk's own cost of one commit: a 4 KiB write and its fsync, median."""
+    with (folder / "fsync.bin").open("wb") as f:
+
+        def write_and_sync() -> None:
+            f.write(b"\0" * 4096)
+            f.flush()
+            os.fsync(f.fileno())
+
+        return median_ms(write_and_sync, 50)
 
 
 def mixed_store(folder: Path, max_bytes: int) -> None:
@@ -101,15 +139,21 @@ def mixed_store(folder: Path, max_bytes: int) -> None:
             if store.saved.is_set():  # as the pruner: once per save, after it
                 store.saved.clear()
                 store.prune()
-        kept, summed = store.count(), store.total_bytes()
+        summed = store.total_bytes()
     finally:
         store.close()
+    with sqlite3.connect(path) as db:
+        whole, stripped = db.execute(
+            "SELECT count(run_packed), count(*) - count(run_packed) FROM runs"
+        ).fetchone()
+    db.close()
     size = path.stat().st_size
     print(f"\n{MIXED_RUNS:,} mixed runs (100 / 1,000 / 10,000 steps, every optimizer and")
     print(f"precision, 200 users, keep_runs_per_user 50) under max_bytes = {max_bytes:,}:\n")
     print("| measure | value |")
     print("|---|---|")
-    print(f"| runs kept | {kept:,} |")
+    print(f"| runs kept whole | {whole:,} |")
+    print(f"| runs stripped to their settings | {stripped:,} |")
     print(f"| their summed `stored_bytes` | {summed:,} B |")
     print(f"| SQLite file (WAL checkpointed) | {size:,} B |")
     print(f"| the same {MIXED_RUNS:,} runs as v1 JSON text | {json_total:,} B |")

@@ -3,6 +3,7 @@ the stand-in with the production bot (`run_discord`), and the progress shown on 
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import itertools
@@ -307,6 +308,39 @@ async def test_a_pruned_runs_buttons_answer_clearly(standin: StandIn, own_bot: L
     _, works = await click(standin, second, "Explain step")
     assert "Iteration 0 (of 0–5)" in embed_text(works) and "run #2" in embed_text(works)
     standin.assert_no_violations()
+
+
+@pytest.mark.bot_config(storage={"keep_bytes_per_user": 65536})
+async def test_a_stripped_run_offers_to_run_again_with_the_same_numbers(
+    standin: StandIn, own_bot: LiveBot, tmp_path
+):
+    """Past the user's byte budget the older run loses its iterations but keeps its settings:
+    its buttons say so in the clicker's language, name the settings, and Run again computes
+    the very numbers that were shown."""
+    longest = {"x0": 2.0, "lr": 0.02, "steps": 10000, "optimizer": "adam", "precision": "float64"}
+    first = await wait_answer(await standin.invoke_command("solve", longest))
+    await wait_answer(await standin.invoke_command("solve", {}))
+    for _ in range(200):  # the pruner works in the background, after the save
+        if stored(tmp_path, 1) is None:
+            break
+        await asyncio.sleep(0.05)
+    assert stored(tmp_path, 1) is None
+    _, said = await click(standin, first, "Explain step", locale="ja")
+    text = embed_text(said)
+    assert "実行 #1 は期限切れです" in text and "設定は残っています" in text
+    assert "初期値:2, 学習率:0.02, ステップ数:10000, 最適化手法:adam, 精度:float64" in text
+    assert button_labels(said) == ["もう一度実行"]
+    _, expired = await click(standin, first, "All iterations")
+    assert "Run #1 has expired" in embed_text(expired) and "x0:2, lr:0.02" in embed_text(expired)
+    _, again = await click(standin, expired, "Run again")
+    assert "run #3" in embed_text(again)
+    assert iteration_lines(again) == iteration_lines(first) != []
+    standin.assert_no_violations()
+
+
+def iteration_lines(message: Message) -> list[str]:
+    """The article-format iteration lines an answer shows."""
+    return re.findall(r"^\d+: x=.*$", embed_text(message), re.MULTILINE)
 
 
 # Many sine and cosine terms make each step slow enough that 10,000 steps surely take > 2 s.

@@ -24,7 +24,8 @@ from bot.storage.rows import INSERT, insert_row, pg, stored_bytes
 from bot.storage.sqlite import SqliteRunStore
 from bot.tutor.caller import Caller
 from bot.tutor.errors import UserError
-from solver import Run, Settings, solve
+from bot.tutor.expired import RunExpired
+from solver import Run, Settings, given_number, solve
 from solver.words import t
 
 KIB = 1024
@@ -72,29 +73,62 @@ def runs() -> list[Run]:
     ]
 
 
-def test_past_the_budget_the_oldest_runs_go_and_answer_expired(
+def test_past_the_budget_the_oldest_runs_are_stripped_then_dropped(
     backend: Backend, runs: list[Run]
 ) -> None:
     store = open_with(backend, Budget(max_bytes=40 * KIB, keep_bytes_per_user=10**9))
+    saved = runs * 3
     try:
-        ids = [save(store, run, user=i % 5) for i, run in enumerate(runs * 3)]
+        ids = [save(store, run, user=i % 5) for i, run in enumerate(saved)]
         assert store.total_bytes() > 40 * KIB  # saving alone never prunes by bytes
         assert store.prune() > 0
         sizes = row_sizes(backend)
         assert store.total_bytes() == sum(sizes.values()) <= 40 * KIB
-        kept = sorted(sizes)
-        assert kept == ids[-len(kept) :]  # the newest, whoever owns them
-        # One run more would not have fitted: the prune kept as much as it could.
-        first_gone = (runs * 3)[len(ids) - len(kept) - 1]
-        assert sum(sizes.values()) + size_of(first_gone) > 40 * KIB
-        for run_id in ids:
+        full = [i for i in ids if store.get(i) is not None]
+        stripped = [i for i in sizes if i not in full]
+        dropped = [i for i in ids if i not in sizes]
+        # Oldest first, whoever owns them: dropped, then stripped, then the full newest runs.
+        assert dropped + stripped + full == ids and full and stripped
+        for run_id in full:
             stored = store.get(run_id)
-            if stored is None:
-                assert store.expired(run_id), run_id
-            else:
-                assert bits(stored.run.to_dict()) == bits((runs * 3)[run_id - 1].to_dict())
+            assert stored is not None and bits(stored.run.to_dict()) == bits(
+                saved[run_id - 1].to_dict()
+            )
+            assert not store.expired(run_id)
+        for run_id in stripped:  # the settings stay, at the cost of the equation and the row
+            assert store.expired(run_id) and store.settings(run_id) == saved[run_id - 1].settings
+            assert sizes[run_id] == stored_bytes(saved[run_id - 1].settings.equation, b"")
+        for run_id in dropped:
+            assert store.expired(run_id) and store.settings(run_id) is None
+        # The prune kept as much as it could: one more full run, or one more stripped row,
+        # would not have fitted.
+        first_stripped = saved[full[0] - 2]
+        assert sum(sizes.values()) + len(pack(first_stripped)) > 40 * KIB
         assert not store.expired(ids[-1] + 1)  # never handed out: unknown, not expired
+        assert store.settings(ids[-1] + 1) is None
         assert store.prune() == 0
+    finally:
+        store.close()
+
+
+def test_stripped_runs_go_too_once_they_alone_are_past_the_budget(backend: Backend) -> None:
+    """The newest runs stay whole while they fit; stripped rows fill what is left, oldest out."""
+    run = solve(Settings(steps=20))
+    full_size, stripped_size = size_of(run), stored_bytes(run.settings.equation, b"")
+    assert full_size > 2 * stripped_size
+    budget = 2 * full_size + 2 * stripped_size
+    store = open_with(backend, Budget(max_bytes=budget, keep_bytes_per_user=10**9))
+    try:
+        ids = [save(store, run, user=i) for i in range(10)]
+        store.prune()
+        assert row_sizes(backend) == {
+            ids[-4]: stripped_size,
+            ids[-3]: stripped_size,
+            ids[-2]: full_size,
+            ids[-1]: full_size,
+        }
+        assert [store.settings(i) for i in ids] == [None] * 6 + [run.settings] * 4
+        assert store.total_bytes() == budget and store.prune() == 0
     finally:
         store.close()
 
@@ -113,9 +147,11 @@ def test_each_user_keeps_their_newest_runs_within_their_budget(
         store.prune()
         assert all(store.get(i) is not None for i in quiet)
         sizes = row_sizes(backend)
-        kept = [i for i in loud if i in sizes]
-        assert kept == loud[-len(kept) :] and len(kept) > 1
-        assert sum(sizes[i] for i in kept) <= 16 * KIB
+        full = [i for i in loud if store.get(i) is not None]
+        assert full == loud[-len(full) :] and len(full) > 1
+        assert sum(sizes[i] for i in loud if i in sizes) <= 16 * KIB
+        stripped = [i for i in loud if i in sizes and i not in full]
+        assert all(store.settings(i) is not None for i in stripped)
         # A run larger than the whole budget still stays while it is the user's newest.
         huge = solve(Settings(optimizer="adam", precision="float64", steps=1000, x0=3.0))
         newest = save(store, huge, user=3)
@@ -126,7 +162,7 @@ def test_each_user_keeps_their_newest_runs_within_their_budget(
         store.close()
 
 
-def test_runs_older_than_keep_days_expire(backend: Backend, runs: list[Run]) -> None:
+def test_runs_older_than_keep_days_lose_their_iterations(backend: Backend, runs: list[Run]) -> None:
     clock = Clock()
     store = open_with(backend, Budget(keep_days=2), clock)
     try:
@@ -137,7 +173,15 @@ def test_runs_older_than_keep_days_expire(backend: Backend, runs: list[Run]) -> 
         clock.now += 1 * DAY  # old is 2.5 days old, young 1
         assert store.prune() == 1
         assert store.get(old) is None and store.expired(old)
+        assert store.settings(old) == runs[0].settings  # kept, for "run it again"
         assert store.get(young) is not None and not store.expired(young)
+        assert store.prune() == 0  # a stripped run is not stripped again
+        latest = store.latest(1, 10)
+        assert latest is not None and latest.id == young == store.latest_id(1, 10)
+        clock.now += 2 * DAY
+        assert store.prune() == 1
+        assert store.latest(1, 10) is None and store.latest_id(1, 10) == young
+        assert store.latest_id(1, 11) is None and store.latest_id(2, 10) is None
     finally:
         store.close()
 
@@ -203,7 +247,8 @@ def test_a_hostile_flood_of_the_longest_runs_stays_within_the_budget(
 
 async def test_every_button_on_a_pruned_run_answers_that_it_expired(backend: Backend) -> None:
     """Through the Tutor: a user's runs pushed out by their own flood answer /explain, the CSV
-    and the re-run buttons with the expiry reply, in their language; nothing else is lost."""
+    and the steps with the expiry reply, in their language, naming the kept settings; the
+    re-run buttons still work, and Run again gives the very numbers that were pruned."""
     storage = StorageConfig(
         path=backend.config.path,
         url=backend.config.url,
@@ -219,35 +264,71 @@ async def test_every_button_on_a_pruned_run_answers_that_it_expired(backend: Bac
     alice, bob = Caller(user_id=1, channel_id=10), Caller(user_id=2, channel_id=10, locale="ja")
     try:
         kept = (await tutor.run_solve(tutor.admit_solve(alice))).run_id
-        answered = []
+        answered: dict[int, Run] = {}
         for i in range(6):  # the most steps, again and again
             job = tutor.admit_solve(
                 bob, steps=1500, optimizer="adam", precision="float64", x0=1.0 + i / 8
             )
-            answered.append((await tutor.run_solve(job)).run_id)
+            run_id = (await tutor.run_solve(job)).run_id
+            assert run_id is not None
+            stored = tutor.store.get(run_id)
+            assert stored is not None
+            answered[run_id] = stored.run
             await asyncio.to_thread(tutor.store.prune)
         assert tutor.store.total_bytes() <= 2**20
-        for run_id in answered:
-            assert run_id is not None
-            if tutor.store.get(run_id) is not None:
-                continue
+        pruned = [i for i in answered if tutor.store.get(i) is None]
+        assert pruned and pruned[0] == min(answered)  # the flood did prune, oldest first
+        assert tutor.store.get(max(answered)) is not None
+        for run_id in pruned:
             for ask in (
                 tutor.explain(bob, 1, run_id),
                 tutor.export_csv(bob, run_id),
                 tutor.step(bob, run_id, 3),
-                tutor.admit_rerun(bob, run_id, 2.0),
             ):
-                with pytest.raises(UserError) as info:
+                with pytest.raises(RunExpired) as info:
                     await ask
-                assert (info.value.key, info.value.params) == (
-                    "storage.run_expired",
-                    {"run_id": run_id},
-                )
-                assert f"実行 #{run_id} は期限切れです" in info.value.text("ja")
-        assert tutor.store.get(answered[0]) is None  # the flood did prune
-        assert tutor.store.get(answered[-1]) is not None
+                assert info.value.settings == answered[run_id].settings
+                text = info.value.text("ja")
+                assert f"実行 #{run_id} は期限切れです" in text
+                assert f"初期値:{given_number(answered[run_id].settings.x0)}" in text
+                assert "最適化手法:adam" in text and "精度:float64" in text
+                [[again]] = info.value.buttons("ja")
+                assert (again.label, again.custom_id) == ("もう一度実行", f"gd:again:{run_id}")
+        # Run again (factor 1) computes the pruned run anew: the same numbers, bit for bit.
+        rerun = await tutor.run_solve(await tutor.admit_rerun(bob, pruned[0], 1.0))
+        assert rerun.run_id is not None
+        again = tutor.store.get(rerun.run_id)
+        assert again is not None
+        assert bits(again.run.to_dict()["iterations"]) == bits(
+            answered[pruned[0]].to_dict()["iterations"]
+        )
+        doubled = await tutor.run_solve(await tutor.admit_rerun(bob, pruned[-1], 2.0))
+        assert "学習率 = 0.02 · ステップ数 = 1500 · adam · float64" in doubled.as_text()
         assert kept is not None and (await tutor.explain(alice, 1, kept)).run_id == kept
         assert "has expired" in t("en", "storage.run_expired", run_id=1)
+    finally:
+        await asyncio.to_thread(close_tutor, tutor)
+
+
+async def test_explain_without_a_run_id_names_the_latest_run_once_it_expired(
+    backend: Backend,
+) -> None:
+    """/explain with no run id takes the caller's latest run; once age stripped it, the answer
+    is that run's expiry, not "you have no runs"."""
+    storage = StorageConfig(path=backend.config.path, url=backend.config.url, keep_days=1e-6)
+    limits = LimitsConfig(workers=1, queue=1, render_processes=0, cooldown_seconds=0)
+    tutor = build_tutor(Config(limits=limits, storage=storage))
+    alice = Caller(user_id=1, channel_id=10)
+    try:
+        run_id = (await tutor.run_solve(tutor.admit_solve(alice, x0=3.0))).run_id
+        await asyncio.sleep(0.2)  # past keep_days (0.09 s)
+        assert await asyncio.to_thread(tutor.store.prune) == 1
+        with pytest.raises(RunExpired) as info:
+            await tutor.explain(alice, 1)
+        assert info.value.run_id == run_id and info.value.settings == Settings(x0=3.0)
+        with pytest.raises(UserError) as other:
+            await tutor.explain(Caller(user_id=1, channel_id=11), 1)
+        assert other.value.key == "bot.no_runs"
     finally:
         await asyncio.to_thread(close_tutor, tutor)
 
@@ -290,7 +371,7 @@ def test_sigkill_while_pruning_leaves_a_consistent_database(backend: Backend) ->
     assert child.stdout is not None
     while int(child.stdout.readline()) == 0:  # budgets past what the store holds
         pass
-    assert child.poll() is None  # one prune deleted runs; the next is under way
+    assert child.poll() is None  # one prune stripped or deleted runs; the next is under way
     child.send_signal(signal.SIGKILL)
     assert child.wait(60) == -signal.SIGKILL
     if backend.kind == "sqlite":
@@ -300,13 +381,20 @@ def test_sigkill_while_pruning_leaves_a_consistent_database(backend: Backend) ->
     store = open_with(backend, Budget())
     try:
         sizes = row_sizes(backend)
-        assert 0 < len(sizes) < 2000
+        assert 0 < len(sizes) <= 2000
         assert sorted(sizes) == list(range(2001 - len(sizes), 2001))  # oldest went first, whole
         assert store.total_bytes() == sum(sizes.values())
         expected = bits(run.to_dict())
+        stripped_size = stored_bytes(run.settings.equation, b"")
+        full = []
         for run_id, blob, size in backend.execute("SELECT id, run_packed, stored_bytes FROM runs"):
+            if blob is None:  # stripped: its settings and nothing else
+                assert size == stripped_size and store.settings(run_id) == run.settings
+                continue
+            full.append(run_id)
             assert bits(unpack(bytes(blob)).to_dict()) == expected, run_id
             assert size == stored_bytes(run.settings.equation, bytes(blob))
+        assert 0 < len(full) < 2000 and sorted(full) == list(range(2001 - len(full), 2001))
         stored = store.get(max(sizes))
         assert stored is not None and bits(stored.run.to_dict()) == expected
     finally:

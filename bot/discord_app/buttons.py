@@ -13,7 +13,7 @@ from ..text import for_discord
 from ..tutor.custom_ids import PATTERN, ButtonId, decode
 from ..tutor.tutor import Tutor
 from .commands import answer_solve, caller_of
-from .errors import answer_error, error_text
+from .errors import answer_failure
 from .queued import answer_queued, job_of
 from .to_discord import edit_kwargs, send_kwargs, to_files
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..queue.submit import JobQueue
 
 log = logging.getLogger(__name__)
-RERUN_FACTORS = {"half": 0.5, "double": 2.0}
+RERUN_FACTORS = {"half": 0.5, "double": 2.0, "again": 1.0}
 
 
 class TutorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PATTERN):
@@ -48,7 +48,7 @@ class TutorButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PATTE
         try:
             await self._act(interaction)
         except Exception as error:
-            await answer_error(interaction, error_text(error, str(interaction.locale)))
+            await answer_failure(interaction, error)
 
     async def _act(self, interaction: discord.Interaction) -> None:
         tutor, bid, caller = self.tutor, self.button_id, caller_of(interaction)

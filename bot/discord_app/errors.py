@@ -11,8 +11,10 @@ from discord.enums import AppCommandOptionType
 
 from solver.words import language_of, t
 
+from ..reply import Reply
 from ..text import for_discord, user_text
 from ..tutor.errors import UserError, failure_key
+from .to_discord import to_view
 
 log = logging.getLogger(__name__)
 # The JSON type Discord's client sends for each option type, and the word for it.
@@ -66,16 +68,35 @@ def _option_name(name: str, lang: str) -> str:
         return user_text(name)
 
 
-async def answer_error(interaction: discord.Interaction, text: str) -> None:
+def error_buttons(error: BaseException, locale: str) -> discord.ui.View | None:
+    """The buttons a refusal offers (an expired run's Run again), or None."""
+    cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    if not isinstance(cause, UserError):
+        return None
+    return to_view(Reply(buttons=cause.buttons(language_of(locale))))
+
+
+async def answer_failure(interaction: discord.Interaction, error: BaseException) -> None:
+    """Answer `error` to the user ephemerally in their language, with the buttons it offers."""
+    locale = str(interaction.locale)
+    await answer_error(interaction, error_text(error, locale), error_buttons(error, locale))
+
+
+async def answer_error(
+    interaction: discord.Interaction, text: str, view: discord.ui.View | None = None
+) -> None:
     """Answer ephemerally, as the first response or as a follow-up if one was already sent."""
     embed = discord.Embed(description=text, color=0xED4245)
     none = discord.AllowedMentions.none()
+    extra: dict[str, Any] = {"view": view} if view is not None else {}
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=none)
+            await interaction.followup.send(
+                embed=embed, ephemeral=True, allowed_mentions=none, **extra
+            )
         else:
             await interaction.response.send_message(
-                embed=embed, ephemeral=True, allowed_mentions=none
+                embed=embed, ephemeral=True, allowed_mentions=none, **extra
             )
     except discord.HTTPException:
         log.warning("could not deliver an error message to the user", exc_info=True)
@@ -105,4 +126,4 @@ class TutorCommandTree(app_commands.CommandTree):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         """Answer the user ephemerally in their language."""
-        await answer_error(interaction, error_text(error, str(interaction.locale)))
+        await answer_failure(interaction, error)

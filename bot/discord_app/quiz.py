@@ -19,7 +19,7 @@ from ..translator import catalogue_text as text
 from ..tutor.quiz_ids import BUTTON_PATTERN, QuizId, decode_quiz
 from ..tutor.tutor import Tutor
 from .commands import anywhere, caller_of
-from .errors import answer_error, error_text
+from .errors import answer_failure, error_text
 from .to_discord import edit_kwargs, send_kwargs
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ class QuizButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON
                 interaction, lambda: self.tutor.answer_quiz(caller, self.quiz, "", name)
             )
         except Exception as error:
-            await answer_error(interaction, error_text(error, str(interaction.locale)))
+            await answer_failure(interaction, error)
 
 
 def bind_quiz(tutor: Tutor) -> type[QuizButton]:

@@ -1,7 +1,8 @@
 """The run store every backend implements: save a run, look it up, list a user's history.
 
 Each user keeps only their newest `keep_runs_per_user` runs, and `prune` (in the background)
-keeps the store within its byte budget and age; ids grow and are never reused, so an old id
+keeps the store within its byte budget and age, first by stripping old runs of their
+iterations (their settings stay, so their buttons can re-run them); ids grow and are never reused, so an old id
 never points at someone else's run, and a missing one below the newest has expired.
 Methods block: call them from threads.
 """
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 from .quiz import QuizAttempt, QuizScore, Recorded
 
 if TYPE_CHECKING:  # solver imports torch; `python -m bot` checks storage before it loads
-    from solver import Outcome, Run
+    from solver import Outcome, Run, Settings
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,10 @@ class RunStore(ABC):
         """The user's most recent run in this channel, or None."""
 
     @abstractmethod
+    def latest_id(self, user_id: int, channel_id: int) -> int | None:
+        """The id of the user's most recent run in this channel, pruned or not, or None."""
+
+    @abstractmethod
     def recent(self, user_id: int, limit: int = 25) -> list[RunSummary]:
         """The user's newest runs first, without iterations (cheap enough for autocomplete)."""
 
@@ -100,8 +105,13 @@ class RunStore(ABC):
         """The server's best quiz scores, highest first."""
 
     @abstractmethod
+    def settings(self, run_id: int) -> Settings | None:
+        """What run `run_id` was asked to do, kept after its iterations were pruned; None if
+        the row is gone or never existed."""
+
+    @abstractmethod
     def expired(self, run_id: int) -> bool:
-        """Whether `run_id` was handed out and its run is gone (pruned or expired)."""
+        """Whether `run_id` was handed out and its iterations are gone (pruned or expired)."""
 
     @abstractmethod
     def total_bytes(self) -> int:
@@ -109,7 +119,8 @@ class RunStore(ABC):
 
     @abstractmethod
     def prune(self) -> int:
-        """Delete expired runs, then the oldest past each budget; return how many went."""
+        """Strip expired runs and the oldest past each budget of their iterations, drop stripped
+        runs still past a budget; return how many rows changed."""
 
     @abstractmethod
     def close(self) -> None:

@@ -134,7 +134,7 @@ class PostgresRunStore(SqlRunStore):
         with self._connection() as conn:
             return conn.execute(rows.pg(sql), args).fetchall()
 
-    def _delete(self, sql: str, args: tuple[Any, ...]) -> int:
+    def _change(self, sql: str, args: tuple[Any, ...]) -> int:
         with self._connection() as conn:
             return conn.execute(rows.pg(sql), args).rowcount
 

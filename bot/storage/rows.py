@@ -9,7 +9,7 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
-from solver import Outcome, Run
+from solver import Outcome, Run, Settings, SettingsError
 
 from .interface import RunSummary, StoredRun
 from .packed import pack, unpack
@@ -33,15 +33,22 @@ PRUNE = (
     "DELETE FROM runs WHERE user_id = ? AND id NOT IN"
     " (SELECT id FROM runs WHERE user_id = ? ORDER BY id DESC LIMIT ?)"
 )
+# A run the pruner stripped (budget.STRIP) keeps its row and settings, not its iterations:
+# GET, LATEST, RECENT and EXISTS see only full runs, SETTINGS and LATEST_ID both.
 _STORED = "SELECT id, user_id, guild_id, channel_id, locale, created_at, run_packed FROM runs"
-GET = f"{_STORED} WHERE id = ?"
-LATEST = f"{_STORED} WHERE user_id = ? AND channel_id = ? ORDER BY id DESC LIMIT 1"
+GET = f"{_STORED} WHERE id = ? AND run_packed IS NOT NULL"
+LATEST = (
+    f"{_STORED} WHERE user_id = ? AND channel_id = ? AND run_packed IS NOT NULL"
+    " ORDER BY id DESC LIMIT 1"
+)
 RECENT = (
     "SELECT id, equation, lr, x0, outcome, created_at FROM runs"
-    " WHERE user_id = ? ORDER BY id DESC LIMIT ?"
+    " WHERE user_id = ? AND run_packed IS NOT NULL ORDER BY id DESC LIMIT ?"
 )
+LATEST_ID = "SELECT max(id) FROM runs WHERE user_id = ? AND channel_id = ?"
 COUNT = "SELECT count(*) FROM runs"
-EXISTS = "SELECT 1 FROM runs WHERE id = ?"
+EXISTS = "SELECT 1 FROM runs WHERE id = ? AND run_packed IS NOT NULL"
+SETTINGS = "SELECT equation, x0, lr, steps, optimizer, dtype FROM runs WHERE id = ?"
 
 
 def pg(sql: str) -> str:
@@ -76,6 +83,15 @@ def stored_run(row: tuple[Any, ...]) -> StoredRun:
     run_id, user_id, guild_id, channel_id, locale, created, blob = row
     run = unpack(blob)
     return StoredRun(run_id, user_id, guild_id, channel_id, locale, _utc(created), run)
+
+
+def settings(row: tuple[Any, ...]) -> Settings | None:
+    """The Settings of a row of SETTINGS, or None when they are no longer valid ones."""
+    equation, x0, lr, steps, optimizer, precision = row
+    try:
+        return Settings(equation, _real(x0), _real(lr), steps, optimizer, precision)
+    except SettingsError:
+        return None
 
 
 def summary(row: tuple[Any, ...]) -> RunSummary:

@@ -7,12 +7,15 @@ import threading
 import time
 from abc import abstractmethod
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import budget, quiz_rows, rows
 from .budget import Budget
 from .interface import RunStore, RunSummary, StoredRun
 from .quiz import QuizAttempt, QuizScore, Recorded
+
+if TYPE_CHECKING:
+    from solver import Settings
 
 T = TypeVar("T")
 Execute = Callable[[str, tuple[object, ...]], int]  # run one statement, return its row count
@@ -20,7 +23,7 @@ Execute = Callable[[str, tuple[object, ...]], int]  # run one statement, return 
 
 class SqlRunStore(RunStore):
     """A RunStore whose reads are the shared queries of `rows`; a backend supplies `_fetch`,
-    `_delete` and `_HIGHEST_ID`, and calls `_limit` when it is made."""
+    `_change` and `_HIGHEST_ID`, and calls `_limit` when it is made."""
 
     _HIGHEST_ID: str  # the largest id ever handed out, in the backend's dialect
 
@@ -41,8 +44,8 @@ class SqlRunStore(RunStore):
         """`work(execute)` in one transaction, committed when it returns."""
 
     @abstractmethod
-    def _delete(self, sql: str, args: tuple[Any, ...]) -> int:
-        """Run the DELETE `sql` in a transaction of its own; how many rows it deleted."""
+    def _change(self, sql: str, args: tuple[Any, ...]) -> int:
+        """Run the UPDATE or DELETE `sql` in a transaction of its own; how many rows it changed."""
 
     def get(self, run_id: int) -> StoredRun | None:
         """The run with this id, or None if it never existed or was pruned."""
@@ -53,6 +56,11 @@ class SqlRunStore(RunStore):
         """The user's most recent run in this channel, or None."""
         found = self._fetch(rows.LATEST, (user_id, channel_id))
         return rows.stored_run(found[0]) if found else None
+
+    def latest_id(self, user_id: int, channel_id: int) -> int | None:
+        """The id of the user's most recent run in this channel, pruned or not, or None."""
+        found = self._fetch(rows.LATEST_ID, (user_id, channel_id))
+        return None if found[0][0] is None else int(found[0][0])
 
     def recent(self, user_id: int, limit: int = 25) -> list[RunSummary]:
         """The user's newest runs first, without iterations (cheap enough for autocomplete)."""
@@ -88,8 +96,14 @@ class SqlRunStore(RunStore):
         found = self._fetch(quiz_rows.BOARD, (quiz_rows.guild_key(guild_id), limit))
         return [quiz_rows.score(row) for row in found]
 
+    def settings(self, run_id: int) -> Settings | None:
+        """What run `run_id` was asked to do, kept after its iterations were pruned; None if
+        the row is gone or never existed."""
+        found = self._fetch(rows.SETTINGS, (run_id,))
+        return rows.settings(found[0]) if found else None
+
     def expired(self, run_id: int) -> bool:
-        """Whether `run_id` was handed out and its run is gone (pruned or expired)."""
+        """Whether `run_id` was handed out and its iterations are gone (pruned or expired)."""
         highest = self._fetch(self._HIGHEST_ID, ())
         handed_out = bool(highest) and highest[0][0] is not None and run_id <= highest[0][0]
         return handed_out and not self._fetch(rows.EXISTS, (run_id,))
@@ -99,23 +113,24 @@ class SqlRunStore(RunStore):
         return int(self._fetch(budget.TOTAL, ())[0][0])
 
     def prune(self) -> int:
-        """Delete expired runs, then the oldest past each user's and the store's byte budget."""
-        deleted = 0
+        """Strip the iterations of expired runs, then of the oldest runs past each user's and
+        the store's byte budget; drop stripped runs still past a budget. How many rows changed."""
+        changed = 0
         if (before := budget.cutoff(self._budget, self._clock())) is not None:
-            deleted += self._delete_batches(budget.EXPIRED, (before,))
-        total = self.total_bytes()
+            changed += self._batches(budget.strip(budget.EXPIRED), (before,))
         per_user = self._budget.keep_bytes_per_user
-        if total > per_user:  # else no user can be past it
-            deleted += self._delete_batches(budget.OVER_USER_BUDGET, (per_user, per_user))
-            total = self.total_bytes()
-        if total > self._budget.max_bytes:
-            deleted += self._delete_batches(budget.OVER_BUDGET, (self._budget.max_bytes,))
-        return deleted
+        if self.total_bytes() > per_user:  # else no user can be past it
+            for step in (budget.strip, budget.drop):
+                changed += self._batches(step(budget.OVER_USER_BUDGET), (per_user, per_user))
+        for step in (budget.strip, budget.drop):
+            if self.total_bytes() > self._budget.max_bytes:
+                changed += self._batches(step(budget.OVER_BUDGET), (self._budget.max_bytes,))
+        return changed
 
-    def _delete_batches(self, sql: str, args: tuple[Any, ...]) -> int:
-        deleted = 0
-        while (batch := self._delete(sql, (*args, budget.BATCH))) > 0:
-            deleted += batch
+    def _batches(self, sql: str, args: tuple[Any, ...]) -> int:
+        changed = 0
+        while (batch := self._change(sql, (*args, budget.BATCH))) > 0:
+            changed += batch
             if batch < budget.BATCH:
                 break
-        return deleted
+        return changed

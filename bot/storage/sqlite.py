@@ -107,7 +107,7 @@ class SqliteRunStore(SqlRunStore):
             found: list[tuple[Any, ...]] = self._db.execute(sql, args).fetchall()
         return found
 
-    def _delete(self, sql: str, args: tuple[Any, ...]) -> int:
+    def _change(self, sql: str, args: tuple[Any, ...]) -> int:
         with self._lock, self._db:
             return self._db.execute(sql, args).rowcount
 

@@ -1,4 +1,5 @@
-"""What the buttons under a /solve answer do: step through the run, or re-run it at lr ×½ / ×2.
+"""What the buttons under a /solve answer do: step through the run, or re-run it at lr ×½ / ×2
+(or as it was, from an expired run's answer).
 
 (All iterations, the CSV, is in export.py; Animate in animate.py; the rows of buttons are laid
 out in button_rows.py.)
@@ -10,7 +11,7 @@ from ..reply import Reply
 from .button_rows import step_buttons
 from .caller import Caller
 from .context import TutorContext
-from .explain import explanation, find_run
+from .explain import explanation, find_settings
 from .layout import explain_reply
 from .options import SettingsOptions
 from .solve import SolveJob, admit_solve
@@ -28,9 +29,9 @@ async def step(ctx: TutorContext, caller: Caller, run_id: int, k: int) -> Reply:
 async def rerun_options(
     ctx: TutorContext, caller: Caller, run_id: int, factor: float
 ) -> SettingsOptions:
-    """The stored run's problem at lr × factor, as /solve options. A run stored under a larger
-    step limit is re-run at the config's current one."""
-    s = (await find_run(ctx, caller, run_id)).run.settings
+    """The stored run's problem at lr × factor, as /solve options, also when its iterations were
+    pruned. A run stored under a larger step limit is re-run at the config's current one."""
+    s = await find_settings(ctx, run_id)
     return SettingsOptions(
         x0=s.x0,
         lr=s.lr * factor,

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 # "slot" keeps the four navigation buttons' ids distinct when two lead to the same step.
-PATTERN = r"gd:(?P<action>explain|step|csv|half|double|animate):(?P<run>[0-9]{1,19})(?::(?P<k>[0-9]{1,6}):(?P<slot>first|prev|next|last))?"
+PATTERN = r"gd:(?P<action>explain|step|csv|half|double|again|animate):(?P<run>[0-9]{1,19})(?::(?P<k>[0-9]{1,6}):(?P<slot>first|prev|next|last))?"
 _COMPILED = re.compile(PATTERN)
 
 

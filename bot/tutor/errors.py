@@ -7,6 +7,8 @@ from concurrent.futures import BrokenExecutor
 
 from solver.words import t
 
+from ..reply import Button
+
 
 class UserError(Exception):
     """A catalogue key (bot.busy, ...) and its parameters; the edge answers it ephemerally."""
@@ -19,6 +21,10 @@ class UserError(Exception):
     def text(self, lang: str) -> str:
         """The refusal in `lang`."""
         return t(lang, self.key, **self.params)
+
+    def buttons(self, lang: str) -> list[list[Button]]:
+        """Buttons under the refusal in `lang` (none unless a subclass offers some)."""
+        return []
 
 
 def is_transient(error: BaseException) -> bool:

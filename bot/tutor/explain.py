@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from solver import Explanation, IterationOutOfRange, explain
+from solver import Explanation, IterationOutOfRange, Settings, explain
 
 from ..reply import Reply
 from ..storage import RunSummary, StoredRun
 from .caller import Caller
 from .context import TutorContext
 from .errors import UserError
+from .expired import RunExpired
 from .layout import explain_reply
 
 MAX_RUN_ID = 2**63 - 1  # SQLite's largest INTEGER
@@ -18,18 +19,40 @@ async def find_run(ctx: TutorContext, caller: Caller, run_id: int | None) -> Sto
     """The run asked for, or the caller's latest in this channel; UserError if none."""
     if run_id is None:
         stored = await ctx.light(ctx.store.latest, caller.user_id, caller.channel_id)
-        if stored is None:
+        if stored is not None:
+            return stored
+        # Pruning goes oldest first: a newest run without iterations means they all expired.
+        run_id = await ctx.light(ctx.store.latest_id, caller.user_id, caller.channel_id)
+        if run_id is None:
             raise UserError("bot.no_runs")
-        return stored
-    if not 1 <= run_id <= MAX_RUN_ID:  # no row can have it; SQLite could not even look
-        raise UserError("bot.unknown_run", run_id=run_id)
+    check_run_id(run_id)
     stored = await ctx.light(ctx.store.get, run_id)
     if stored is None:
-        # Ids only grow: a missing id below the newest was a run, pruned past the budget.
-        if await ctx.light(ctx.store.expired, run_id):
-            raise UserError("storage.run_expired", run_id=run_id)
-        raise UserError("bot.unknown_run", run_id=run_id)
+        raise await missing_run(ctx, run_id)
     return stored
+
+
+async def find_settings(ctx: TutorContext, run_id: int) -> Settings:
+    """What run `run_id` was asked to do, kept even when its iterations were pruned."""
+    check_run_id(run_id)
+    settings = await ctx.light(ctx.store.settings, run_id)
+    if settings is None:
+        raise await missing_run(ctx, run_id)
+    return settings
+
+
+def check_run_id(run_id: int) -> None:
+    """UserError for an id no row can have (SQLite could not even look it up)."""
+    if not 1 <= run_id <= MAX_RUN_ID:
+        raise UserError("bot.unknown_run", run_id=run_id)
+
+
+async def missing_run(ctx: TutorContext, run_id: int) -> UserError:
+    """The refusal for a run the store does not hold: expired (with its settings when they were
+    kept) or never made. Ids only grow, so a missing id below the newest was a pruned run."""
+    if await ctx.light(ctx.store.expired, run_id):
+        return RunExpired(run_id, await ctx.light(ctx.store.settings, run_id))
+    return UserError("bot.unknown_run", run_id=run_id)
 
 
 async def explanation(

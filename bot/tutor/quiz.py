@@ -16,6 +16,7 @@ from ..storage import QuizAttempt
 from .caller import Caller
 from .context import TutorContext
 from .errors import UserError
+from .explain import missing_run
 from .quiz_ids import QuizId
 from .quiz_layout import question_reply, stats_reply, verdict_reply
 
@@ -60,7 +61,7 @@ async def answer_quiz(
     if quiz.run_id != DEFAULT_RUN:
         stored = await ctx.light(ctx.store.get, quiz.run_id)
         if stored is None:
-            raise UserError("bot.unknown_run", run_id=quiz.run_id)
+            raise await missing_run(ctx, quiz.run_id)
         run = stored.run
     question = await _made(ctx, caller, quiz, run, paced=False)
     try:
