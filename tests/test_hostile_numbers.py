@@ -120,7 +120,8 @@ def test_hostile_settings_end_cleanly_with_a_picture_and_survive_storage(
         Settings(
             equation=equation, x0=x0, lr=lr, steps=steps, optimizer=optimizer, precision=dtype
         ),
-        max_seconds=SolverConfig().max_seconds,
+        # No time cap: the outcome of all the steps is what is judged here (the cap has its
+        # own tests), and a busy machine would otherwise turn some runs into "timed out".
     )
     assert run.outcome in honest, (run.outcome, run.iterations[:3], run.final_x)
     assert run.iterations and len(run.iterations) <= steps
