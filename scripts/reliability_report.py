@@ -268,8 +268,26 @@ def git_head() -> str:
     return out.stdout.decode().strip()
 
 
-def render(record: dict[str, Any]) -> str:
-    """docs/reliability.md from the JSON record."""
+HAND_WRITTEN = "written by hand"
+
+
+def hand_written(previous: str) -> list[str]:
+    """The sections of an earlier record whose heading says they are written by hand: the
+    regenerated record keeps them, at its end."""
+    kept: list[str] = []
+    keeping = False
+    for line in previous.splitlines():
+        if line.startswith("## "):
+            keeping = HAND_WRITTEN in line
+            if keeping:
+                kept.append("")
+        if keeping:
+            kept.append(line)
+    return kept
+
+
+def render(record: dict[str, Any], kept: list[str] | None = None) -> str:
+    """docs/reliability.md from the JSON record, with the hand-written sections `kept`."""
     tests = record["tests"]
     lines = [
         "# Reliability record",
@@ -311,6 +329,7 @@ def render(record: dict[str, Any]) -> str:
                 f"| `{cell(name)}` | {cell(tried)} | {cell(held)} | "
                 f"{'<br>'.join(cell(f) for f in figures)} | {cell(result_text(cases))} |"
             )
+    lines += kept or []
     return "\n".join(lines) + "\n"
 
 
@@ -330,7 +349,8 @@ def main() -> int:
             record = json.loads(path.read_text())
     else:
         record = json.loads(args.from_json.read_text())
-    args.output.write_text(render(record))
+    previous = args.output.read_text() if args.output.exists() else ""
+    args.output.write_text(render(record, hand_written(previous)))
     print(
         f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}"
     )
