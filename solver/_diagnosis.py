@@ -103,7 +103,8 @@ def _on_tail(eq: Equation, x: float, root: float) -> bool:
         f_out, s_out = eq.value(out), abs(eq.slope(out))
         if not (math.isfinite(f_out) and (f_out < 0) == (value < 0) and s_out <= slope):
             return False
-    return slope > 0
+    # slope 0 here and farther out: f' underflowed on an asymptote (tanh(x) − ½ past x = 19)
+    return True
 
 
 def _no_root_hint(eq: Equation, settings: Settings, path: list[float], final_x: float) -> Hint:
@@ -155,6 +156,8 @@ def diagnose(
         if root is None:
             hint = _no_root_hint(eq, settings, path[:-1], settings.x0)
             return trouble, None, Hint(hint.key, at_x=hint.at_x, f_at=hint.f_at, cause=cause)
+        if len(iterations) == 1:  # x0 itself is past the limits: no step was taken
+            return trouble, root, Hint("diverged_at_start", cause=cause)
         if settings.optimizer == "adam":
             return trouble, root, Hint("adam_diverged", cause=cause)
         key = "lr_too_large" if above else ("diverged_far_start" if above is False else "diverged")

@@ -38,6 +38,7 @@ def _params(run: Run, lang: str) -> dict[str, Any]:
     optimizer = f"hint.optimizer.{kind}"
     return {
         "lr": given_number(s.lr),
+        "x0": given_number(s.x0),
         "bound": num(hint.lr_bound),
         # "(below 0.125)" where a stability bound is known, nothing where none applies
         "below_bound": ""

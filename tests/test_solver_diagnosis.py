@@ -4,6 +4,7 @@ checked by running just below and just above it."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -274,3 +275,28 @@ def test_a_frozen_x_whose_moving_lr_is_below_the_bound_is_told_to_take_it() -> N
     assert needed < hint.lr_bound and "at least" in (hint_text(run) or "")
     moved = solve(Settings("x**2 - 2", x0=1.4, lr=needed * 1.1, steps=3))
     assert moved.iterations[1].x != moved.iterations[0].x
+
+
+# A start where the loss (x² − 2)² is 1.05e30, just past the 1e30 cutoff, or 9.2e29, inside it;
+# tanh(x) − 0.5 keeps the loss small, so only |x| > 1e100 stops it; 1e10 overflows float32.
+@pytest.mark.parametrize(
+    ("past", "inside", "cause"),
+    [
+        (Settings(x0=3.2e7, precision="float64"), 3.1e7, "loss_cutoff"),
+        (Settings("tanh(x) - 0.5", x0=1.1e100, precision="float64"), 0.9e100, "x_cutoff"),
+        (Settings(x0=1e10), 3.1e7, "overflow"),
+    ],
+)
+def test_a_start_already_past_a_limit_says_no_step_was_taken(
+    past: Settings, inside: float, cause: str
+) -> None:
+    run = solve(past)
+    assert run.outcome is Outcome.DIVERGED and len(run.iterations) == 1
+    assert run.hint is not None and (run.hint.key, run.hint.cause) == ("diverged_at_start", cause)
+    assert run.root is not None and run.root > 0  # the root nearest a far positive x0
+    words = hint_text(run) or ""
+    assert "before any step" in words and "ran away" not in words and "one step" not in words
+    assert "出発点" in (hint_text(run, "ja") or "")
+    # Just inside the limits, the same problem takes steps and is judged by them.
+    took_steps = solve(replace(past, x0=inside))
+    assert len(took_steps.iterations) > 1 and key(took_steps) != "diverged_at_start"

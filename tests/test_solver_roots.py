@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from root_reference import is_true_root, scan_roots
 
-from solver import parse_equation
+from solver import Settings, hint_text, parse_equation, solve
 from solver._roots import nearest, real_roots_near
 
 
@@ -87,3 +87,15 @@ def test_a_root_between_the_domain_edge_and_the_first_sample_is_found():
     # before the first grid point inside it, so no sampled sign change brackets it.
     found = nearest(parse_equation("-3*exp(x) - 0.5*log(x)"), -1.6598607191092247)
     assert found is not None and found.x == pytest.approx(0.0024426450632592, rel=1e-12)
+
+
+@pytest.mark.parametrize("near", [1e20, 9e99, 1.1e100, 1e300, -1e300, 1.7976931348623157e308])
+def test_a_root_far_from_the_start_is_found_across_any_span_of_floats(near: float) -> None:
+    # Halving [−2e98, 4e99] as reals leaves a bracket 1e39 wide after 200 steps: the root of
+    # tanh(x) − 0.5 was missed and the tutor said f had none. Halving the floats closes it.
+    eq = parse_equation("tanh(x) - 0.5")
+    found = nearest(eq, near)
+    assert found is not None and is_true_root(eq, found.x)
+    assert found.x == pytest.approx(math.atanh(0.5), rel=1e-15)
+    run = solve(Settings("tanh(x) - 0.5", x0=near, precision="float64"))
+    assert run.root == found.x and "no real root" not in (hint_text(run) or "")
