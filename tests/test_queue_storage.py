@@ -11,7 +11,9 @@ from bot.storage import MIGRATIONS, RunStore
 from bot.storage.sqlite import SqliteRunStore
 
 
-def save(store: RunStore, user: int, interaction_id: int | None, lr: float = 0.01) -> int:
+def save(
+    store: RunStore, user: int, interaction_id: int | None, lr: float = 0.01, part: int = 0
+) -> int:
     return store.save(
         make_run(lr=lr),
         user_id=user,
@@ -19,6 +21,7 @@ def save(store: RunStore, user: int, interaction_id: int | None, lr: float = 0.0
         channel_id=10,
         locale="en-US",
         interaction_id=interaction_id,
+        part=part,
     )
 
 
@@ -29,6 +32,19 @@ def test_a_second_save_of_one_interaction_returns_the_first_id(store: RunStore) 
     assert store.count() == 1
     stored = store.get(first)
     assert stored is not None and stored.run.settings.lr == 0.01
+
+
+def test_each_run_of_one_interaction_is_stored_once_however_often_the_job_runs(
+    store: RunStore,
+) -> None:
+    """A /compare or /race stores several runs under one interaction: each part once."""
+    interaction = 1234567890123456789
+    first = [save(store, 1, interaction, lr=0.01 * (part + 1), part=part) for part in range(4)]
+    again = [save(store, 1, interaction, lr=0.5, part=part) for part in range(4)]  # redelivered
+    assert again == first and len(set(first)) == 4 and store.count() == 4
+    for part, run_id in enumerate(first):
+        stored = store.get(run_id)
+        assert stored is not None and stored.run.settings.lr == 0.01 * (part + 1)
 
 
 def test_runs_without_an_interaction_and_other_interactions_are_all_stored(

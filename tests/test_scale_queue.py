@@ -103,8 +103,10 @@ def answered_once(handle: InteractionHandle, answer: Message) -> None:
     assert answer.attachments and png_size(answer.attachments[0].data)[0] > 0
 
 
-def answered_by(handle: InteractionHandle, *ws: WorkerProcess) -> list[WorkerProcess]:
-    line = f"answered solve for interaction {handle.id}"
+def answered_by(
+    handle: InteractionHandle, *ws: WorkerProcess, kind: str = "solve"
+) -> list[WorkerProcess]:
+    line = f"answered {kind} for interaction {handle.id}"
     return [w for w in ws if line in w.log()]
 
 
@@ -140,10 +142,21 @@ async def test_solve_is_answered_once_by_a_worker_then_explain_and_buttons_work(
         assert "lr = 0.02" in embed_text(again) and "run #2" in embed_text(again)
         assert len(answered_by(rerun, w1, w2)) == 1
 
-        compared = await wait_answer(
-            await standin.invoke_command("compare", {"lrs": "0.01 0.1"}, locale="ja")
-        )
+        compared_handle = await standin.invoke_command("compare", {"lrs": "0.01 0.1"}, locale="ja")
+        compared = await wait_answer(compared_handle)
         assert "0.1" in embed_text(compared) and compared.attachments
+        compare_runs = stored_for(postgres_url, compared_handle)
+        assert len(compare_runs) == 2  # each rate's run, keyed by the interaction and its part
+
+        raced_handle = await standin.invoke_command("race", {})
+        assert (await raced_handle.wait_callback()).type == 5  # a worker computes it
+        raced = await wait_answer(raced_handle)
+        race_runs = stored_for(postgres_url, raced_handle)
+        assert len(race_runs) == 4 and raced.attachments
+        for method, steps in (("SGD", 78), ("Newton", 4)):
+            assert f"**{method}**: {steps} steps" in embed_text(raced)
+        assert f"run #{max(race_runs)}" in embed_text(raced)
+        assert len(answered_by(raced_handle, w1, w2, kind="race")) == 1
         standin.assert_no_violations()
         mentions_disabled_everywhere(standin)
     tokens = {handle.token, rerun.token, standin.token}

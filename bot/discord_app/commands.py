@@ -17,7 +17,7 @@ from discord.app_commands import Choice
 
 from solver import outcome_label
 
-from ..queue.admit import checked_compare, checked_solve
+from ..queue.admit import checked_compare, checked_race_job, checked_solve
 from ..translator import catalogue_text as text
 from ..tutor.caller import Caller
 from ..tutor.options import SettingsOptions
@@ -89,8 +89,8 @@ async def answer_in_stages(interaction: discord.Interaction, staged: Staged) -> 
 
 
 def build_commands(tutor: Tutor, queue: "JobQueue | None" = None) -> list[app_commands.Command]:  # type: ignore[type-arg]
-    """/solve, /explain, /compare, /race and /help bound to `tutor`; /solve and /compare go to
-    `queue` if given."""
+    """/solve, /explain, /compare, /race and /help bound to `tutor`; /solve, /compare and /race
+    go to `queue` if given."""
     max_steps = tutor.config.solver.max_steps  # the config loader keeps it within the solver's
 
     @anywhere
@@ -194,14 +194,19 @@ def build_commands(tutor: Tutor, queue: "JobQueue | None" = None) -> list[app_co
         equation: app_commands.Range[str, 1, 200] = DEFAULT_EQUATION,
         precision: str = "float32",
     ) -> None:
-        job = tutor.admit_race(
-            caller_of(interaction),
-            x0=x0,
-            lr=lr,
-            steps=steps,
-            equation=equation,
-            precision=precision,
-        )
+        caller = caller_of(interaction)
+        options: SettingsOptions = {
+            "x0": x0,
+            "lr": lr,
+            "steps": steps,
+            "equation": equation,
+            "precision": precision,
+        }
+        if queue is not None:
+            settings = checked_race_job(tutor, caller, **options)
+            await answer_queued(interaction, queue, job_of(interaction, caller, "race", settings))
+            return
+        job = tutor.admit_race(caller, **options)
         try:
             await interaction.response.defer(thinking=True)
             staged = await tutor.race_numbers(job)

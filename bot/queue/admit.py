@@ -14,6 +14,7 @@ from ..tutor.caller import Caller
 from ..tutor.compare import parse_lrs
 from ..tutor.context import TutorContext
 from ..tutor.options import SettingsOptions, checked_equation, checked_settings
+from ..tutor.race import checked_race
 
 
 def checked_solve(
@@ -38,6 +39,15 @@ def checked_compare(
     checked_equation(settings.equation, caller.lang)
     ctx.pace(caller)
     return dataclasses.asdict(settings), rates
+
+
+def checked_race_job(
+    ctx: TutorContext, caller: Caller, **options: Unpack[SettingsOptions]
+) -> dict[str, Any]:
+    """A /race's shared settings as plain data, or UserError; spends the caller's cooldown."""
+    settings, _ = checked_race(ctx, caller, **options)
+    ctx.pace(caller)
+    return dataclasses.asdict(settings)
 
 
 async def checked_rerun(

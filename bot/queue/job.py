@@ -19,13 +19,13 @@ TOKEN_SECONDS = 15 * 60
 
 @dataclass(frozen=True)
 class Job:
-    """One /solve or /compare (a re-run is a /solve) and the interaction it answers.
+    """One /solve, /compare or /race (a re-run is a /solve) and the interaction it answers.
 
     `settings` are solver.Settings as `asdict` writes them, already checked by the gateway;
     `lrs` the learning rates of a /compare (empty for a /solve).
     """
 
-    kind: str  # "solve" or "compare"
+    kind: str  # "solve", "compare" or "race"
     settings: dict[str, Any]
     caller: Caller
     interaction_id: int

@@ -65,11 +65,13 @@ class RunStore(ABC):
         channel_id: int,
         locale: str,
         interaction_id: int | None = None,
+        part: int = 0,
     ) -> int:
         """Store `run`, return its id; keep only the user's newest `keep_runs_per_user` runs.
 
-        With `interaction_id`, a run already stored for that interaction (a queued job
-        delivered twice) is not stored again: its id is returned.
+        With `interaction_id`, a run already stored for that interaction and `part` (which of
+        its runs: a /compare's rate, a /race's method; a queued job may be delivered twice) is
+        not stored again: its id is returned.
         """
 
     @abstractmethod

@@ -117,10 +117,20 @@ INTERACTION_MIGRATION = Migration(
     sqlite=_INTERACTION.format_map(_SQLITE), postgres=_INTERACTION.format_map(_POSTGRES)
 )
 
+# One interaction may store several runs (a /compare's rates, a /race's methods): each is
+# keyed by the interaction and its part, so a job delivered twice stores none of them twice.
+_INTERACTION_PART = """
+    DROP INDEX runs_by_interaction;
+    ALTER TABLE runs ADD COLUMN interaction_part INTEGER NOT NULL DEFAULT 0;
+    CREATE UNIQUE INDEX runs_by_interaction_part ON runs (interaction_id, interaction_part);
+    """
+INTERACTION_PART_MIGRATION = Migration(sqlite=_INTERACTION_PART, postgres=_INTERACTION_PART)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(sqlite=_RUNS_V1.format_map(_SQLITE), postgres=_RUNS_V1.format_map(_POSTGRES)),
     PACKED_RUNS,
     DROP_JSON_RUNS,
     QUIZ_MIGRATION,
     INTERACTION_MIGRATION,
+    INTERACTION_PART_MIGRATION,
 )

@@ -85,14 +85,15 @@ class PostgresRunStore(SqlRunStore):
         channel_id: int,
         locale: str,
         interaction_id: int | None = None,
+        part: int = 0,
     ) -> int:
         """Store `run`, return its id; keep only the user's newest `keep_runs_per_user` runs.
 
-        With `interaction_id`, a run already stored for that interaction is not stored again:
-        its id is returned.
+        With `interaction_id`, a run already stored for that interaction and `part` (which of
+        its runs: a /compare's rate, a /race's method) is not stored again: its id is returned.
         """
         row = rows.insert_row(
-            run, user_id, guild_id, channel_id, locale, self._clock(), interaction_id
+            run, user_id, guild_id, channel_id, locale, self._clock(), interaction_id, part
         )
         with self._connection() as conn:
             # One user's saves take turns, in every process: each prune then sees the runs
@@ -104,7 +105,7 @@ class PostgresRunStore(SqlRunStore):
             else:
                 inserted = conn.execute(rows.pg(rows.INSERT_ONCE), row).fetchone()
                 if inserted is None:
-                    found = conn.execute(rows.pg(rows.BY_INTERACTION), (interaction_id,))
+                    found = conn.execute(rows.pg(rows.BY_INTERACTION), (interaction_id, part))
                     existing = found.fetchone()
                     assert existing is not None
                     return int(existing[0])

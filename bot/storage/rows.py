@@ -23,12 +23,12 @@ ROW_BYTES = 256
 
 INSERT = (
     "INSERT INTO runs (user_id, guild_id, channel_id, locale, created_at, equation,"
-    " x0, lr, steps, optimizer, dtype, outcome, run_packed, stored_bytes, interaction_id)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " x0, lr, steps, optimizer, dtype, outcome, run_packed, stored_bytes, interaction_id,"
+    " interaction_part) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 # A job delivered twice inserts nothing the second time (both dialects read this the same).
-INSERT_ONCE = INSERT + " ON CONFLICT (interaction_id) DO NOTHING RETURNING id"
-BY_INTERACTION = "SELECT id FROM runs WHERE interaction_id = ?"
+INSERT_ONCE = INSERT + " ON CONFLICT (interaction_id, interaction_part) DO NOTHING RETURNING id"
+BY_INTERACTION = "SELECT id FROM runs WHERE interaction_id = ? AND interaction_part = ?"
 PRUNE = (
     "DELETE FROM runs WHERE user_id = ? AND id NOT IN"
     " (SELECT id FROM runs WHERE user_id = ? ORDER BY id DESC LIMIT ?)"
@@ -64,13 +64,14 @@ def insert_row(
     locale: str,
     created_at: float,
     interaction_id: int | None = None,
+    part: int = 0,
 ) -> tuple[object, ...]:
     """The INSERT's values for `run`."""
     s = run.settings
     blob = pack(run)
     who = (user_id, guild_id, channel_id, locale, created_at)
     what = (s.equation, s.x0, s.lr, s.steps, s.optimizer, s.precision, run.outcome.value)
-    return (*who, *what, blob, stored_bytes(s.equation, blob), interaction_id)
+    return (*who, *what, blob, stored_bytes(s.equation, blob), interaction_id, part)
 
 
 def stored_bytes(equation: str, blob: bytes) -> int:

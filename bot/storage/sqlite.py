@@ -68,14 +68,15 @@ class SqliteRunStore(SqlRunStore):
         channel_id: int,
         locale: str,
         interaction_id: int | None = None,
+        part: int = 0,
     ) -> int:
         """Store `run`, return its id; keep only the user's newest `keep_runs_per_user` runs.
 
-        With `interaction_id`, a run already stored for that interaction is not stored again:
-        its id is returned.
+        With `interaction_id`, a run already stored for that interaction and `part` (which of
+        its runs: a /compare's rate, a /race's method) is not stored again: its id is returned.
         """
         row = rows.insert_row(
-            run, user_id, guild_id, channel_id, locale, self._clock(), interaction_id
+            run, user_id, guild_id, channel_id, locale, self._clock(), interaction_id, part
         )
         with self._lock, self._db:
             if interaction_id is None:
@@ -84,7 +85,7 @@ class SqliteRunStore(SqlRunStore):
                 inserted = self._db.execute(rows.INSERT_ONCE, row).fetchone()
                 if inserted is None:
                     (existing,) = self._db.execute(
-                        rows.BY_INTERACTION, (interaction_id,)
+                        rows.BY_INTERACTION, (interaction_id, part)
                     ).fetchone()
                     return int(existing)
                 run_id = inserted[0]

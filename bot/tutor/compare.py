@@ -6,7 +6,6 @@ follows.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Unpack
@@ -83,9 +82,7 @@ def _solve_store_prepare(
 ) -> Picture | None:
     with refused_in_worker(job.caller.lang):
         runs = solve_batch(job.settings, job.lrs, max_seconds=ctx.config.solver.max_seconds)
-    # The interaction keys its first run only (a key is unique); the others follow it.
-    rest = dataclasses.replace(job.caller, interaction_id=None)
-    ids = [ctx.save(job.caller, runs[0])] + [ctx.save(rest, run) for run in runs[1:]]
+    ids = [ctx.save(job.caller, run, part) for part, run in enumerate(runs)]
     publish((ids[0], runs))
     return prepared_or_none(lambda: comparison_picture(runs, job.caller.lang))
 

@@ -104,8 +104,9 @@ class TutorContext:
         with _answered("saving a run failed"):
             return await self.light(self.save, caller, run)
 
-    def save(self, caller: Caller, run: Run) -> int:
-        """Store the caller's run and return its id (called in a worker, before any reply)."""
+    def save(self, caller: Caller, run: Run, part: int = 0) -> int:
+        """Store the caller's run and return its id (called in a worker, before any reply);
+        `part` numbers the runs of one interaction (a /compare's rates, a /race's methods)."""
         return self.store.save(
             run,
             user_id=caller.user_id,
@@ -113,6 +114,7 @@ class TutorContext:
             channel_id=caller.channel_id,
             locale=caller.locale,
             interaction_id=caller.interaction_id,
+            part=part,
         )
 
 

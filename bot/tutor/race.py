@@ -57,14 +57,21 @@ def admit_race(ctx: TutorContext, caller: Caller, **options: Unpack[SettingsOpti
 
     `options` are /solve's without the optimizer: every method runs with them.
     """
+    settings, parsed = checked_race(ctx, caller, **options)
+    return RaceJob(caller, parsed, settings, ctx.reserve(caller))
+
+
+def checked_race(
+    ctx: TutorContext, caller: Caller, **options: Unpack[SettingsOptions]
+) -> tuple[Settings, CheckedEquation]:
+    """A /race's shared settings and equation, checked for every method; UserError if refused."""
     settings = checked_settings(caller.lang, ctx.config.solver.max_steps, **options)
     try:
         race_settings(settings)  # each method must accept them (float32 bounds Adam's lr)
     except SettingsError as error:
         detail = settings_error_text(error, caller.lang)
         raise UserError("bot.bad_setting", detail=detail) from None
-    parsed = checked_equation(settings.equation, caller.lang)
-    return RaceJob(caller, parsed, settings, ctx.reserve(caller))
+    return settings, checked_equation(settings.equation, caller.lang)
 
 
 def lane_line(lane: Lane, run_id: int, lang: str) -> str:
@@ -111,7 +118,7 @@ def _solve_store_prepare(
 ) -> Picture | None:
     with refused_in_worker(job.caller.lang):
         result = race(job.settings, max_seconds=ctx.config.solver.max_seconds)
-    ids = [ctx.save(job.caller, lane.run) for lane in result.lanes]
+    ids = [ctx.save(job.caller, lane.run, part) for part, lane in enumerate(result.lanes)]
     publish((ids, result))
     return prepared_or_none(lambda: race_picture(result, job.caller.lang))
 

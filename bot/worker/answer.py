@@ -89,6 +89,13 @@ class Answerer:
             lrs = " ".join(repr(lr) for lr in job.lrs)  # repr reads back the same float
             compare = self.tutor.admit_compare(caller, lrs=lrs, **options)
             return await self.tutor.compare_numbers(compare)
+        if job.kind == "race":
+            options.pop("optimizer")  # every method runs with the shared settings
+            race = self.tutor.admit_race(caller, **options)
+            try:
+                return await self.tutor.race_numbers(race)
+            finally:
+                race.release()
         solve = self.tutor.admit_solve(caller, **options)
         try:  # "iteration k / n" on the deferred message while a long run computes
             original = OriginalMessage(webhook)
