@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._explain import Explanation, IterationOutOfRange, Section, explain
-    from ._loop import MAX_BATCH, Progress, solve, solve_batch
+    from ._loop import MAX_BATCH, solve, solve_batch
     from ._numbers import (
         article_number,
         given_number,
@@ -41,12 +41,14 @@ if TYPE_CHECKING:
         Settings,
         SettingsError,
     )
+    from ._start import Progress
     from .equation import Equation, EquationError, check_equation, parse_equation
     from .plots import render_comparison, render_convergence
 
 _HOMES = {
     "._explain": ("Explanation", "IterationOutOfRange", "Section", "explain"),
-    "._loop": ("MAX_BATCH", "Progress", "solve", "solve_batch"),
+    "._loop": ("MAX_BATCH", "solve", "solve_batch"),
+    "._start": ("Progress",),
     "._numbers": (
         "article_number",
         "given_number",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import torch
 from torch import nn
@@ -13,19 +13,10 @@ from torch import nn
 from ._batch_optim import make_batch_optimizer, make_optimizer
 from ._outcome import HUGE_LOSS, HUGE_X, classify_trouble, finish_run
 from ._run import Iteration, Outcome, Run, Settings, SettingsError
+from ._start import Progress, start
 from .equation import parse_equation
 
 MAX_BATCH = 64
-
-
-@dataclass
-class Progress:
-    """Where a running solve is. The worker writes it; another thread may read it at any time."""
-
-    steps: int = 0
-    k: int = 0
-    x: float = math.nan
-    loss: float = math.nan
 
 
 def _state_columns(optimizer: torch.optim.Optimizer, x: torch.Tensor) -> dict[str, list[float]]:
@@ -61,23 +52,15 @@ def solve(
         from ._newton import solve_newton  # it builds on this module's helpers
 
         return solve_newton(settings, max_seconds=max_seconds, progress=progress)
-    eq = parse_equation(settings.equation)
-    optimizer = settings.optimizer
-    started = time.monotonic()
-    deadline = started + max_seconds if max_seconds is not None else math.inf
-    progress = progress if progress is not None else Progress()
-    progress.steps = settings.steps
-
-    torch_dtype = getattr(torch, settings.precision)
-    x = torch.tensor([settings.x0], dtype=torch_dtype, requires_grad=True)
-    target = torch.tensor([0.0], dtype=torch_dtype)
+    begun = start(settings, [settings.x0], max_seconds, progress)
+    eq, x, target, progress = begun.eq, begun.x, begun.target, begun.progress
     loss_fn = nn.MSELoss()
-    opt = make_optimizer(optimizer, x, settings.lr)
-    stateful = optimizer != "sgd"
+    opt = make_optimizer(settings.optimizer, x, settings.lr)
+    stateful = settings.optimizer != "sgd"
     iterations: list[Iteration] = []
     trouble: Outcome | None = None
     for k in range(settings.steps):
-        if time.monotonic() > deadline:
+        if begun.out_of_time():
             trouble = Outcome.TIMED_OUT
             break
         opt.zero_grad()
@@ -98,8 +81,7 @@ def solve(
             iterations.append(Iteration(k, xv, yv, lv, gv, state))
         else:
             iterations.append(Iteration(k, xv, yv, lv, gv))
-    final_x = iterations[-1].x if trouble in (Outcome.DIVERGED, Outcome.OUT_OF_DOMAIN) else x.item()
-    return finish_run(eq, settings, iterations, final_x, trouble, time.monotonic() - started)
+    return begun.finish(settings, iterations, trouble)
 
 
 def solve_batch(
@@ -125,17 +107,10 @@ def solve_batch(
             "batch_size", f"give 1 to {MAX_BATCH} settings, x0s and lrs alike", max=MAX_BATCH
         )
     all_settings = [replace(settings, x0=x0, lr=lr) for x0, lr in zip(starts, lrs, strict=True)]
-    steps, optimizer = settings.steps, settings.optimizer
-    started = time.monotonic()
-    deadline = started + max_seconds if max_seconds is not None else math.inf
-    progress = progress if progress is not None else Progress()
-    progress.steps = steps
-
-    torch_dtype = getattr(torch, settings.precision)
-    n = len(all_settings)
-    x = torch.tensor([s.x0 for s in all_settings], dtype=torch_dtype, requires_grad=True)
+    steps, optimizer, n = settings.steps, settings.optimizer, len(all_settings)
+    begun = start(settings, starts, max_seconds, progress, eq)
+    x, target, progress = begun.x, begun.target, begun.progress
     lr_t = torch.tensor([s.lr for s in all_settings], dtype=torch.float64)
-    target = torch.zeros(n, dtype=torch_dtype)
     # A sum of per-row squares gives each row exactly the gradient of its own MSELoss.
     loss_fn = nn.MSELoss(reduction="sum")
     opt = make_batch_optimizer(optimizer, x, lr_t)
@@ -145,7 +120,7 @@ def solve_batch(
         active = [i for i in range(n) if troubles[i] is None]
         if not active:
             break
-        if time.monotonic() > deadline:
+        if begun.out_of_time():
             for i in active:
                 troubles[i] = Outcome.TIMED_OUT
             break
@@ -169,7 +144,7 @@ def solve_batch(
             else:
                 rows[i].append(Iteration(k, xs[i], ys[i], ls[i], gs[i]))
     finals = x.tolist()
-    elapsed = time.monotonic() - started
+    elapsed = time.monotonic() - begun.started
     runs = []
     for i, settings in enumerate(all_settings):
         stopped = troubles[i] in (Outcome.DIVERGED, Outcome.OUT_OF_DOMAIN)

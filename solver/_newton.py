@@ -9,15 +9,14 @@ crosses 0, so the run stops there.
 from __future__ import annotations
 
 import math
-import time
 
 import torch
 from torch import nn
 
-from ._loop import Progress, looks_fine
-from ._outcome import classify_trouble, finish_run
+from ._loop import looks_fine
+from ._outcome import classify_trouble
 from ._run import Iteration, Outcome, Run, Settings
-from .equation import parse_equation
+from ._start import Progress, start
 
 SLOPE = "slope"  # the state key of f'(x_k), the number that turned x_k into x_{k+1}
 
@@ -38,20 +37,13 @@ def solve_newton(
     optimizers' runs, with f'(x_k) in its state. A flat tangent (f'(x_k) = 0 where f ≠ 0)
     stops the run as stuck; x running away stops it as diverged.
     """
-    eq = parse_equation(settings.equation)
-    started = time.monotonic()
-    deadline = started + max_seconds if max_seconds is not None else math.inf
-    progress = progress if progress is not None else Progress()
-    progress.steps = settings.steps
-
-    dtype = getattr(torch, settings.precision)
-    x = torch.tensor([settings.x0], dtype=dtype, requires_grad=True)
-    target = torch.tensor([0.0], dtype=dtype)
+    begun = start(settings, [settings.x0], max_seconds, progress)
+    eq, x, target, progress = begun.eq, begun.x, begun.target, begun.progress
     loss_fn = nn.MSELoss()
     iterations: list[Iteration] = []
     trouble: Outcome | None = None
     for k in range(settings.steps):
-        if time.monotonic() > deadline:
+        if begun.out_of_time():
             trouble = Outcome.TIMED_OUT
             break
         x.grad = None
@@ -78,5 +70,4 @@ def solve_newton(
             break
         with torch.no_grad():
             x.sub_(y.detach() / slope_t)
-    final_x = iterations[-1].x if trouble in (Outcome.DIVERGED, Outcome.OUT_OF_DOMAIN) else x.item()
-    return finish_run(eq, settings, iterations, final_x, trouble, time.monotonic() - started)
+    return begun.finish(settings, iterations, trouble)
