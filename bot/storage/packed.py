@@ -22,12 +22,16 @@ import numpy as np
 
 from solver import Iteration, Run
 
-COLUMNS = b"PKD1"  # columns: settings as JSON, then the packed iteration columns
+from . import predict
+
+PREDICTED = b"PKD2"  # as COLUMNS, and a column may hold its prediction residuals (predict.py)
+COLUMNS = b"PKD1"  # columns: settings as JSON, then the packed iteration columns (read only)
 WHOLE_JSON = b"PKJ1"  # the fallback: the whole run as JSON
 _LEVEL = 6  # zlib's default; 9 saves under 1 % here at twice the time
 _HEAD = struct.Struct("<I")
 _FIELDS = ("x", "y", "loss", "grad")
-_WIDTH = {"f4": np.uint32, "f8": np.uint64, "i8": np.uint64}
+_WIDTH = {"f4": np.uint32, "f8": np.uint64, "i8": np.uint64, "p4": np.uint32, "p8": np.uint64}
+_RESIDUAL = {"float32": "p4", "float64": "p8"}
 # zlib's preset dictionary: the words every run's settings repeat, so a 100-step run does not
 # pay ~200 bytes to spell them. Part of the format: never change it (add a new magic instead).
 _WORDS = (
@@ -41,41 +45,51 @@ _WORDS = (
     b'"steps":100,"optimizer":"adam","momentum","precision":"float64","float32"},'
     b'{"run":{"settings":{"equation":"x**2 - 2",'
 )
+_WORDS2 = _WORDS  # PKD2's preset dictionary; part of that format as _WORDS is of PKD1's
 
 
 class UnpackError(ValueError):
     """Stored bytes that are not a run this code wrote."""
 
 
-def pack(run: Run) -> bytes:
-    """`run` as compact bytes that `unpack` turns back into the same run, bit for bit."""
+def pack(run: Run, *, predictions: bool = True) -> bytes:
+    """`run` as compact bytes that `unpack` turns back into the same run, bit for bit.
+
+    `predictions=False` stores every column as plain deltas (to measure what predicting saves).
+    """
     try:
-        body = _columns(run)
+        body = _columns(run, predictions)
     except _NotFloats:
         text = json.dumps(run.to_dict(), separators=(",", ":"))
-        return WHOLE_JSON + _compress(text.encode())
-    return COLUMNS + _compress(body)
+        return WHOLE_JSON + _compress(text.encode(), _WORDS)
+    return PREDICTED + _compress(body, _WORDS2)
 
 
 def unpack(blob: bytes) -> Run:
     """The run `pack` stored in `blob`; UnpackError when `blob` is not one."""
     magic = bytes(blob[:4])
-    decompressor = zlib.decompressobj(zdict=_WORDS)
+    decompressor = zlib.decompressobj(zdict=_WORDS2 if magic == PREDICTED else _WORDS)
     data = decompressor.decompress(blob[4:]) + decompressor.flush()
     if magic == WHOLE_JSON:
         return Run.from_dict(json.loads(data))
-    if magic != COLUMNS:
+    if magic not in (COLUMNS, PREDICTED):
         raise UnpackError(f"unknown run format {magic!r}")
     (size,) = _HEAD.unpack_from(data)
     head = json.loads(data[_HEAD.size : _HEAD.size + size])
     offset = _HEAD.size + size
     columns: dict[str, list[Any]] = {}
+    residual: dict[str, np.ndarray[Any, Any]] = {}
     for name, kind, length, *start in head["columns"]:
         if kind == "count":
             columns[name] = (start[0] + np.arange(head["n"], dtype=np.float64)).tolist()
+        elif kind in ("p4", "p8"):
+            residual[name] = _unshuffled_words(data[offset : offset + length], kind)
         else:
             columns[name] = _unshuffle(data[offset : offset + length], kind)
         offset += length
+    settings = head["run"]["settings"]
+    for name in (name for name in predict.ORDER if name in residual):
+        columns[name] = predict.restore(name, residual[name], columns, settings)
     return _rebuild(head, columns)
 
 
@@ -88,7 +102,7 @@ class _NotFloats(Exception):
     """A column holds something other than floats: only JSON keeps it exactly."""
 
 
-def _columns(run: Run) -> bytes:
+def _columns(run: Run, predictions: bool) -> bytes:
     its = run.iterations
     shapes: list[tuple[str, ...]] = []
     shape_of: list[int] = []
@@ -109,19 +123,30 @@ def _columns(run: Run) -> bytes:
         named.insert(0, ("k", ks))
     if len(shapes) > 1:
         named.append(("shape", shape_of))
+    settings = header["settings"]
+    inputs = dict(named)
     for name, values in named:
         if (start := _counter_start(values)) is not None:
             head["columns"].append((name, "count", 0, start))
             continue
         kind, packed = _shuffled(values, integers=name in ("k", "shape"))
+        if (
+            predictions
+            and _exact_in(values, settings)
+            and predict.predictable(name, settings, inputs)
+        ):
+            words = predict.residuals(name, values, inputs, settings)
+            guessed = _shuffle(words)
+            if len(zlib.compress(guessed)) < len(zlib.compress(packed)):
+                kind, packed = _RESIDUAL[settings["precision"]], guessed
         head["columns"].append((name, kind, len(packed)))
         blobs.append(packed)
     text = json.dumps(head, separators=(",", ":")).encode()
     return b"".join([_HEAD.pack(len(text)), text, *blobs])
 
 
-def _compress(data: bytes) -> bytes:
-    compressor = zlib.compressobj(_LEVEL, zdict=_WORDS)
+def _compress(data: bytes, words: bytes) -> bytes:
+    compressor = zlib.compressobj(_LEVEL, zdict=words)
     return compressor.compress(data) + compressor.flush()
 
 
@@ -158,17 +183,38 @@ def _shuffled(values: Sequence[Any], *, integers: bool) -> tuple[str, bytes]:
     words = array.view(_WIDTH[kind])
     delta = words.copy()
     delta[1:] -= words[:-1]  # wraps around: cumsum undoes it exactly
-    # Byte i of every value together: the high bytes, equal from step to step, form long runs.
-    return kind, delta.view(np.uint8).reshape(-1, words.itemsize).T.tobytes()
+    return kind, _shuffle(delta)
+
+
+def _exact_in(values: Sequence[Any], settings: Mapping[str, Any]) -> bool:
+    """Whether the floats `values` are all numbers of the run's precision (a NaN's payload too)."""
+    dtype = predict.DTYPES.get(settings.get("precision", ""))
+    if dtype is None or not _all(values, float):
+        return False
+    wide = np.array(values, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        back = wide.astype(dtype).astype(np.float64)
+    return np.array_equal(back.view(np.uint64), wide.view(np.uint64))
+
+
+def _shuffle(words: np.ndarray[Any, Any]) -> bytes:
+    """Byte i of every value together: the high bytes, equal from step to step, form long runs."""
+    return words.view(np.uint8).reshape(-1, words.itemsize).T.tobytes()
+
+
+def _unshuffled_words(data: bytes, kind: str) -> np.ndarray[Any, Any]:
+    width = np.dtype(_WIDTH[kind])
+    raw = np.frombuffer(data, dtype=np.uint8).reshape(width.itemsize, -1).T.copy()
+    return raw.view(width).ravel()
 
 
 def _unshuffle(data: bytes, kind: str) -> list[Any]:
     width = np.dtype(_WIDTH[kind])
-    raw = np.frombuffer(data, dtype=np.uint8).reshape(width.itemsize, -1).T.copy()
-    words = raw.view(width).ravel()
+    words = _unshuffled_words(data, kind)
     np.cumsum(words, dtype=width, out=words)
     if kind == "i8":
-        return words.view(np.int64).tolist()
+        integers: list[Any] = words.view(np.int64).tolist()
+        return integers
     values = words.view(np.float32 if kind == "f4" else np.float64)
     result: list[Any] = values.astype(np.float64).tolist()
     return result
