@@ -26,7 +26,7 @@ from solver._run import ADAM_BETAS, ADAM_EPS, MOMENTUM
 from .bias import power
 
 # The order decoding goes in: each column's inputs are decoded before it.
-ORDER = ("state.momentum_buffer", "state.exp_avg", "state.exp_avg_sq", "x", "loss")
+ORDER = ("state.momentum_buffer", "state.exp_avg", "state.exp_avg_sq", "x", "y", "loss")
 DTYPES: dict[str, type[np.floating[Any]]] = {"float32": np.float32, "float64": np.float64}
 _WORD = {np.float32: np.uint32, np.float64: np.uint64}
 _STATE = {
@@ -35,7 +35,8 @@ _STATE = {
     "adam": ("state.exp_avg", "state.exp_avg_sq", "state.step"),
 }
 Array = np.ndarray[Any, Any]
-# Row i's predicted value from row i − 1's true one (0.0 before row 0); or all rows at once.
+# Row i's predicted value from row i − 1's true one (0.0 before row 0), asked for i = 0, 1, 2, …
+# in order; or all rows at once.
 Rule = Callable[[int, Any], Any] | Array
 
 
@@ -46,7 +47,7 @@ def predictable(
     state = _STATE.get(settings.get("optimizer", ""))
     if state is None or settings.get("precision") not in DTYPES:
         return False
-    if name == "loss":
+    if name in ("loss", "y"):
         return True
     if name == "x":  # row i's state moved x_i to x_{i+1}
         n = len(columns["x"])
@@ -113,6 +114,8 @@ def _rule(name: str, inputs: Mapping[str, Any], settings: Mapping[str, Any], n: 
 
     grad = column("grad")
     g = _scalars(dtype, grad)
+    if name == "y":
+        return _taylor(_scalars(dtype, column("x")), g)
     if name == "loss":  # MSELoss of one element: (y − 0)², divided by 1
         y = column("y")
         return y * y
@@ -154,3 +157,21 @@ def _adam_moves(inputs: Mapping[str, Any], settings: Mapping[str, Any], rows: in
     denom = np.sqrt(exp_avg_sq) / correction + dtype(ADAM_EPS)
     moves: Array = (-step_size * exp_avg) / denom
     return moves
+
+
+def _taylor(x: list[Any], g: list[Any]) -> Callable[[int, Any], Any]:
+    """y_i from y_{i−1} by Taylor's formula to second order: f' = (dL/dx) / 2y, f'' from f'."""
+    slopes: list[Any] = []
+
+    def y(i: int, before: Any) -> Any:
+        if not i:
+            return before
+        twice = before + before
+        slopes.append(g[i - 1] / twice if twice else 0.0)  # Python floats raise on ÷ 0
+        step = x[i] - x[i - 1]
+        bend: Any = 0.0
+        if i >= 2 and (span := x[i - 1] - x[i - 2]):
+            bend = (slopes[-1] - slopes[-2]) / span
+        return before + step * (slopes[-1] + bend * step / 2)
+
+    return y
