@@ -82,20 +82,22 @@ def test_long_runs_round_trip_and_stay_under_150_kb() -> None:
             assert same_run(unpack(blob), run), (optimizer, precision)
 
 
-def test_a_column_the_prediction_never_matches_round_trips_and_costs_no_more() -> None:
+def test_columns_the_predictions_never_match_round_trip_and_cost_no_more() -> None:
     run = solve(Settings(optimizer="adam", precision="float64", steps=100))
     rng = np.random.default_rng(16)
-    noise = rng.standard_normal(len(run.iterations)).tolist()
-    # Losses that are not y² and an exp_avg that follows no rule: both predictions always miss.
+    noise = rng.standard_normal((5, len(run.iterations))).tolist()
+    # Every predicted column made noise that follows no rule: every prediction misses.
     run.iterations = [
-        it._replace(loss=n, state={**it.state, "exp_avg": n * 1e-3})
-        for it, n in zip(run.iterations, noise, strict=True)
+        it._replace(x=x, y=y, loss=loss, state={**it.state, "exp_avg": m, "exp_avg_sq": v})
+        for it, x, y, loss, m, v in zip(run.iterations, *noise, strict=True)
     ]
     blob = pack(run)
     assert same_run(unpack(blob), run)
-    assert len(blob) <= len(pack(run, predictions=False)) + 8  # the same columns, as deltas
-    words = predict.residuals("loss", noise, columns_of(run), run.settings.__dict__)
-    assert np.count_nonzero(words) == len(noise)  # it truly never matched
+    assert len(blob) <= len(pack(run, predictions=False))  # every column as plain deltas
+    columns = columns_of(run)
+    for name in ("x", "y", "loss", "state.exp_avg", "state.exp_avg_sq"):
+        words = predict.residuals(name, columns[name], columns, run.settings.__dict__)
+        assert np.count_nonzero(words) == len(run.iterations), name  # it truly never matched
 
 
 def columns_of(run: Run) -> dict[str, list[float]]:

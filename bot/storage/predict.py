@@ -124,7 +124,10 @@ def _rule(name: str, inputs: Mapping[str, Any], settings: Mapping[str, Any], n: 
         return lambda i, b: mu * b + g[i] if i else g[0]
     if name == "state.exp_avg":  # lerp(m, g, 1 − β1) as torch's lerp: m + w·(g − m)
         w = _scalars(dtype, np.array([1 - ADAM_BETAS[0]], dtype))[0]
-        return lambda i, m: m + w * (g[i] - m)
+        if dtype is np.float64:
+            return lambda i, m: m + w * (g[i] - m)
+        wide = float(w)  # torch's lerp fuses w·(g − m) + m; a float32 product is exact in float64
+        return lambda i, m: np.float32(float(m) + wide * float(g[i] - m))
     if name == "state.exp_avg_sq":  # v·β2 + (1 − β2)·g·g, in addcmul's order
         beta2, c = _scalars(dtype, np.array([ADAM_BETAS[1], 1 - ADAM_BETAS[1]], dtype))
         squares = _scalars(dtype, c * grad * grad)
