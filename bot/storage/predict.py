@@ -91,12 +91,15 @@ def restore(
         if isinstance(rule, np.ndarray):
             bits[:] = rule.view(word) + diff
         else:
-            previous: Any = 0.0
+            # Each rule sees the previous value as `residuals` gave it: a Python float for
+            # float64, a numpy float32 (never a Python float that float32 would round).
+            wide, previous = dtype is np.float64, 0.0
+            read = values.item if wide else values.__getitem__
             for i, step in enumerate(diff.tolist()):
-                values[i] = previous = rule(i, previous)
+                values[i] = guess = rule(i, previous)
                 if step:
                     bits[i] += word(step)  # wraps as the subtraction did
-                    previous = _scalars(dtype, values[i : i + 1])[0]
+                previous = guess if wide and not step else read(i)
     result: list[float] = values.astype(np.float64).tolist()
     return result
 
