@@ -71,6 +71,12 @@ def exact_in(values: Sequence[Any], settings: Mapping[str, Any]) -> bool:
     return np.array_equal(back.view(np.uint64), wide.view(np.uint64))
 
 
+def same_bits(a: Sequence[float], b: Sequence[float]) -> bool:
+    """Whether two columns of floats hold the same 8 bytes, value for value."""
+    first, second = (np.array(c, dtype=np.float64).view(np.uint64) for c in (a, b))
+    return np.array_equal(first, second)
+
+
 def shuffle(words: np.ndarray[Any, Any]) -> bytes:
     """Byte i of every value together: the high bytes, equal from step to step, form long runs."""
     return words.view(np.uint8).reshape(-1, words.itemsize).T.tobytes()

@@ -27,6 +27,7 @@ from .column_codec import (
     NotFloats,
     counter_start,
     exact_in,
+    same_bits,
     shuffle,
     shuffled,
     unshuffle,
@@ -158,7 +159,10 @@ def _columns(run: Run, predictions: bool) -> bytes:
         ):
             words = predict.residuals(name, values, inputs, settings)
             guessed = shuffle(words)
-            if len(zlib.compress(guessed)) < len(zlib.compress(packed)):
+            smaller = len(zlib.compress(guessed)) < len(zlib.compress(packed))
+            # Decoded as unpack will, to be sure: a residual that did not restore every bit
+            # would lose the column, so it is never stored.
+            if smaller and same_bits(predict.restore(name, words, inputs, settings), values):
                 kind, packed = _RESIDUAL[settings["precision"]], guessed
         head["columns"].append((name, kind, len(packed)))
         blobs.append(packed)

@@ -51,7 +51,7 @@ def predictable(
         return True
     if name == "x":  # row i's state moved x_i to x_{i+1}
         n = len(columns["x"])
-        if not all(len(columns.get(key, ())) >= n - 1 for key in state):
+        if not all(key in columns and len(columns[key]) >= n - 1 for key in state):
             return False
         steps = np.array(columns.get("state.step", ())[: n - 1], dtype=np.float64)
         return bool(np.all((steps >= 1) & (steps < 2**31) & (steps == np.floor(steps))))
