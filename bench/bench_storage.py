@@ -1,12 +1,13 @@
 """Storage cost of a run: packed columns against the JSON rows of schema v1, in the same process.
 
 1. Bytes per run at 100, 1,000 and 10,000 steps for each optimizer and precision: the JSON text
-   schema v1 stored (`json.dumps(run.to_dict())`) against `bot.storage.packed.pack`.
-2. Time to encode and decode a 100-step run, both ways, and a store's save and get (SQLite),
-   against the disk's own fsync measured in the same run.
+   schema v1 stored (`json.dumps(run.to_dict())`) against `bot.storage.packed.pack`, and the
+   same without predictions (every column as plain deltas, as PKD1 stored them).
+2. Time to encode and decode a 100-step run, both ways, and a store's save and get (SQLite and
+   PostgreSQL), against the disk's own fsync measured in the same run.
 3. A SQLite store after 2,000 mixed runs from 200 users under a 20 MB budget, pruned as the
    bot's pruner does (after saves): its file size, its summed budget, the runs it kept whole
-   and those stripped to their settings; then the same under 5 MB, where the budget bites.
+   and those stripped to their settings; then the same under 2 MB, where the budget bites.
 
 Prints markdown tables; run with `python bench/bench_storage.py`.
 """
@@ -37,7 +38,7 @@ from solver import OPTIMIZERS, PRECISIONS, Run, Settings, solve  # noqa: E402
 
 REPEATS = 200
 MIXED_RUNS = 2000
-BUDGETS = (20_000_000, 5_000_000)
+BUDGETS = (20_000_000, 2_000_000)
 
 
 def json_text(run: Run) -> str:
@@ -56,15 +57,16 @@ def median_ms(fn: Callable[[], object], repeats: int = REPEATS) -> float:
 
 
 def sizes_table() -> None:
-    print("| run | JSON (v1) | packed | ratio |")
-    print("|---|---|---|---|")
+    print("| run | JSON (v1) | packed, no predictions | packed | ratio |")
+    print("|---|---|---|---|---|")
     for precision in PRECISIONS:
         for steps in (100, 1000, 10_000):
             for optimizer in OPTIMIZERS:
                 run = solve(Settings(optimizer=optimizer, precision=precision, steps=steps))
                 old, new = len(json_text(run).encode()), len(pack(run))
+                plain = len(pack(run, predictions=False))
                 name = f"{steps:,} steps, {optimizer}, {precision} ({run.outcome.value})"
-                print(f"| {name} | {old:,} B | {new:,} B | {old / new:.0f}× |")
+                print(f"| {name} | {old:,} B | {plain:,} B | {new:,} B | {old / new:.0f}× |")
 
 
 def times_table(folder: Path) -> None:

@@ -1,12 +1,12 @@
 """A run as compact bytes: each iteration column packed in the run's own precision, compressed.
 
 `pack(run)` and `unpack(blob)` round-trip every float bit for bit (nan payloads, ±inf, -0.0).
-A column whose numbers are all float32 values (a float32 run's x, y, loss, grad and optimizer
-state) is stored as 4-byte floats, any other column as 8-byte ones: the narrowing is checked,
-never assumed. Each column is stored as the differences of its bit patterns, byte-shuffled,
-before zlib: the sign, exponent and leading mantissa bytes that barely change between steps
-compress to almost nothing. A run the columns cannot hold exactly (a value that is not a float) is kept
-as compressed JSON instead, so `pack` never loses a bit.
+The settings and outcome are JSON; each iteration column is its bit patterns' step-to-step
+differences (column_codec.py) or, for x, the loss and the optimizer's state, the residuals of
+their prediction from the step's other numbers (predict.py), whichever compresses smaller; zlib
+with a preset dictionary of the words every header repeats. A run the columns cannot hold
+exactly (a value that is not a float) is kept as compressed JSON instead, so `pack` never loses
+a bit. `unpack` also reads PKD1, the format before predictions.
 """
 
 from __future__ import annotations
@@ -22,12 +22,25 @@ import numpy as np
 
 from solver import Iteration, Run
 
-COLUMNS = b"PKD1"  # columns: settings as JSON, then the packed iteration columns
+from . import predict
+from .column_codec import (
+    NotFloats,
+    counter_start,
+    exact_in,
+    same_bits,
+    shuffle,
+    shuffled,
+    unshuffle,
+    unshuffled_words,
+)
+
+PREDICTED = b"PKD2"  # as COLUMNS, and a column may hold its prediction residuals (predict.py)
+COLUMNS = b"PKD1"  # columns: settings as JSON, then the packed iteration columns (read only)
 WHOLE_JSON = b"PKJ1"  # the fallback: the whole run as JSON
 _LEVEL = 6  # zlib's default; 9 saves under 1 % here at twice the time
 _HEAD = struct.Struct("<I")
 _FIELDS = ("x", "y", "loss", "grad")
-_WIDTH = {"f4": np.uint32, "f8": np.uint64, "i8": np.uint64}
+_RESIDUAL = {"float32": "p4", "float64": "p8"}
 # zlib's preset dictionary: the words every run's settings repeat, so a 100-step run does not
 # pay ~200 bytes to spell them. Part of the format: never change it (add a new magic instead).
 _WORDS = (
@@ -41,41 +54,68 @@ _WORDS = (
     b'"steps":100,"optimizer":"adam","momentum","precision":"float64","float32"},'
     b'{"run":{"settings":{"equation":"x**2 - 2",'
 )
+# PKD2's preset dictionary, the commonest words last (nearest). Part of that format as _WORDS is
+# of PKD1's: never change it either.
+_WORDS2 = (
+    b'"lr_above_bound":false,"bound_kind":"sgd","momentum","converged","diverged","out of domain",'
+    b'"stuck","adam_diverged","double_root","oscillating","out_of_domain","no_real_root_anywhere",'
+    b'"no_root_tends","no_real_root_polynomial","cause":"overflow","done":true,'
+    b'["state.exp_avg","p4",400],["state.exp_avg_sq","p4",400],["state.step","count",0,1.0]]}'
+    b'"n":100,"shapes":[[]],"columns":[["x","p4",400],["y","f4",400],["loss","p4",400],'
+    b'["grad","f4",400],["state.momentum_buffer","p4",400]]}'
+    b'"n":100,"shapes":[["exp_avg","exp_avg_sq","step"]],[["momentum_buffer"]],"columns":'
+    b'[["x","p8",800],["y","f8",800],["loss","p8",800],["grad","f8",800],["state.exp_avg","p8",'
+    b'800],["state.exp_avg_sq","p8",800],["state.momentum_buffer","p8",800]]}'
+    b'{"run":{"settings":{"equation":"x**2 - 2","x0":1.0,"lr":0.01,"steps":100,"optimizer":'
+    b'"adam","precision":"float32","float64"},"final_x":1.41421,"outcome":"still moving","root":'
+    b'1.414213562373095,"hint":{"key":"more_steps","adam_hovering","lr_bound":null,'
+    b'"lr_above_bound":null,"bound_kind":null,"at_x":null,"f_at":null,"step":null,"spacing":null,'
+    b'"cause":null,"done":null,"distance":null,"advice":null,"beyond":null},"seconds":0.0'
+)
 
 
 class UnpackError(ValueError):
     """Stored bytes that are not a run this code wrote."""
 
 
-def pack(run: Run) -> bytes:
-    """`run` as compact bytes that `unpack` turns back into the same run, bit for bit."""
+def pack(run: Run, *, predictions: bool = True) -> bytes:
+    """`run` as compact bytes that `unpack` turns back into the same run, bit for bit.
+
+    `predictions=False` stores every column as plain deltas (to measure what predicting saves).
+    """
     try:
-        body = _columns(run)
-    except _NotFloats:
+        body = _columns(run, predictions)
+    except NotFloats:
         text = json.dumps(run.to_dict(), separators=(",", ":"))
-        return WHOLE_JSON + _compress(text.encode())
-    return COLUMNS + _compress(body)
+        return WHOLE_JSON + _compress(text.encode(), _WORDS)
+    return PREDICTED + _compress(body, _WORDS2)
 
 
 def unpack(blob: bytes) -> Run:
     """The run `pack` stored in `blob`; UnpackError when `blob` is not one."""
     magic = bytes(blob[:4])
-    decompressor = zlib.decompressobj(zdict=_WORDS)
+    decompressor = zlib.decompressobj(zdict=_WORDS2 if magic == PREDICTED else _WORDS)
     data = decompressor.decompress(blob[4:]) + decompressor.flush()
     if magic == WHOLE_JSON:
         return Run.from_dict(json.loads(data))
-    if magic != COLUMNS:
+    if magic not in (COLUMNS, PREDICTED):
         raise UnpackError(f"unknown run format {magic!r}")
     (size,) = _HEAD.unpack_from(data)
     head = json.loads(data[_HEAD.size : _HEAD.size + size])
     offset = _HEAD.size + size
     columns: dict[str, list[Any]] = {}
+    residual: dict[str, np.ndarray[Any, Any]] = {}
     for name, kind, length, *start in head["columns"]:
         if kind == "count":
             columns[name] = (start[0] + np.arange(head["n"], dtype=np.float64)).tolist()
+        elif kind in ("p4", "p8"):
+            residual[name] = unshuffled_words(data[offset : offset + length], kind)
         else:
-            columns[name] = _unshuffle(data[offset : offset + length], kind)
+            columns[name] = unshuffle(data[offset : offset + length], kind)
         offset += length
+    settings = head["run"]["settings"]
+    for name in (name for name in predict.ORDER if name in residual):
+        columns[name] = predict.restore(name, residual[name], columns, settings)
     return _rebuild(head, columns)
 
 
@@ -84,11 +124,7 @@ def from_json(text: str) -> Run:
     return Run.from_dict(json.loads(text))
 
 
-class _NotFloats(Exception):
-    """A column holds something other than floats: only JSON keeps it exactly."""
-
-
-def _columns(run: Run) -> bytes:
+def _columns(run: Run, predictions: bool) -> bytes:
     its = run.iterations
     shapes: list[tuple[str, ...]] = []
     shape_of: list[int] = []
@@ -109,69 +145,34 @@ def _columns(run: Run) -> bytes:
         named.insert(0, ("k", ks))
     if len(shapes) > 1:
         named.append(("shape", shape_of))
+    settings = header["settings"]
+    inputs = dict(named)
     for name, values in named:
-        if (start := _counter_start(values)) is not None:
+        if (start := counter_start(values)) is not None:
             head["columns"].append((name, "count", 0, start))
             continue
-        kind, packed = _shuffled(values, integers=name in ("k", "shape"))
+        kind, packed = shuffled(values, integers=name in ("k", "shape"))
+        if (
+            predictions
+            and exact_in(values, settings)
+            and predict.predictable(name, settings, inputs)
+        ):
+            words = predict.residuals(name, values, inputs, settings)
+            guessed = shuffle(words)
+            smaller = len(zlib.compress(guessed)) < len(zlib.compress(packed))
+            # Decoded as unpack will, to be sure: a residual that did not restore every bit
+            # would lose the column, so it is never stored.
+            if smaller and same_bits(predict.restore(name, words, inputs, settings), values):
+                kind, packed = _RESIDUAL[settings["precision"]], guessed
         head["columns"].append((name, kind, len(packed)))
         blobs.append(packed)
     text = json.dumps(head, separators=(",", ":")).encode()
     return b"".join([_HEAD.pack(len(text)), text, *blobs])
 
 
-def _compress(data: bytes) -> bytes:
-    compressor = zlib.compressobj(_LEVEL, zdict=_WORDS)
+def _compress(data: bytes, words: bytes) -> bytes:
+    compressor = zlib.compressobj(_LEVEL, zdict=words)
     return compressor.compress(data) + compressor.flush()
-
-
-def _all(values: Sequence[Any], kind: type) -> bool:
-    """Whether every value is exactly of `kind` (a bool is no int here, an int no float)."""
-    return set(map(type, values)) <= {kind}
-
-
-def _counter_start(values: Sequence[Any]) -> float | None:
-    """s when the column is the floats s, s + 1, s + 2, ... (Adam's step), else None."""
-    if not values or not _all(values, float):
-        return None
-    wide = np.array(values, dtype=np.float64)
-    counted = wide[0] + np.arange(len(wide), dtype=np.float64)
-    return float(wide[0]) if np.array_equal(counted.view(np.uint64), wide.view(np.uint64)) else None
-
-
-def _shuffled(values: Sequence[Any], *, integers: bool) -> tuple[str, bytes]:
-    """The column's narrowest exact kind, and its bytes XOR-delta'd and byte-shuffled."""
-    array: np.ndarray[Any, Any]
-    if integers:
-        if not _all(values, int):
-            raise _NotFloats
-        kind, array = "i8", np.array(values, dtype=np.int64)
-    else:
-        if not _all(values, float):
-            raise _NotFloats
-        wide = np.array(values, dtype=np.float64)
-        with np.errstate(over="ignore"):  # past float32's range: inf, then refused below
-            narrow = wide.astype(np.float32)
-        # Exact when widening back gives the same 8 bytes (a NaN's payload included).
-        exact = np.array_equal(narrow.astype(np.float64).view(np.uint64), wide.view(np.uint64))
-        kind, array = ("f4", narrow) if exact else ("f8", wide)
-    words = array.view(_WIDTH[kind])
-    delta = words.copy()
-    delta[1:] -= words[:-1]  # wraps around: cumsum undoes it exactly
-    # Byte i of every value together: the high bytes, equal from step to step, form long runs.
-    return kind, delta.view(np.uint8).reshape(-1, words.itemsize).T.tobytes()
-
-
-def _unshuffle(data: bytes, kind: str) -> list[Any]:
-    width = np.dtype(_WIDTH[kind])
-    raw = np.frombuffer(data, dtype=np.uint8).reshape(width.itemsize, -1).T.copy()
-    words = raw.view(width).ravel()
-    np.cumsum(words, dtype=width, out=words)
-    if kind == "i8":
-        return words.view(np.int64).tolist()
-    values = words.view(np.float32 if kind == "f4" else np.float64)
-    result: list[Any] = values.astype(np.float64).tolist()
-    return result
 
 
 def _rebuild(head: Mapping[str, Any], columns: Mapping[str, list[Any]]) -> Run:
