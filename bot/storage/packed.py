@@ -4,7 +4,8 @@
 The settings and outcome are JSON; each iteration column is its bit patterns' step-to-step
 differences (column_codec.py) or, for x, the loss and the optimizer's state, the residuals of
 their prediction from the step's other numbers (predict.py), whichever compresses smaller; zlib
-with a preset dictionary of the words every header repeats. A run the columns cannot hold
+with a preset dictionary of the words every header repeats, or LZMA for a long run when smaller
+(squeeze.py). A run the columns cannot hold
 exactly (a value that is not a float) is kept as compressed JSON instead, so `pack` never loses
 a bit. `unpack` also reads PKD1, the format before predictions.
 """
@@ -33,11 +34,12 @@ from .column_codec import (
     unshuffle,
     unshuffled_words,
 )
+from .squeeze import deflate, inflate, squeezed, unrange
 
 PREDICTED = b"PKD2"  # as COLUMNS, and a column may hold its prediction residuals (predict.py)
+PREDICTED_LZMA = b"PKL2"  # PKD2's bytes compressed by LZMA instead of zlib (squeeze.py)
 COLUMNS = b"PKD1"  # columns: settings as JSON, then the packed iteration columns (read only)
 WHOLE_JSON = b"PKJ1"  # the fallback: the whole run as JSON
-_LEVEL = 6  # zlib's default; 9 saves under 1 % here at twice the time
 _HEAD = struct.Struct("<I")
 _FIELDS = ("x", "y", "loss", "grad")
 _RESIDUAL = {"float32": "p4", "float64": "p8"}
@@ -87,15 +89,18 @@ def pack(run: Run, *, predictions: bool = True) -> bytes:
         body = _columns(run, predictions)
     except NotFloats:
         text = json.dumps(run.to_dict(), separators=(",", ":"))
-        return WHOLE_JSON + _compress(text.encode(), _WORDS)
-    return PREDICTED + _compress(body, _WORDS2)
+        return WHOLE_JSON + deflate(text.encode(), _WORDS)
+    by_lzma, squeezed_body = squeezed(body, _WORDS2)
+    return (PREDICTED_LZMA if by_lzma else PREDICTED) + squeezed_body
 
 
 def unpack(blob: bytes) -> Run:
     """The run `pack` stored in `blob`; UnpackError when `blob` is not one."""
     magic = bytes(blob[:4])
-    decompressor = zlib.decompressobj(zdict=_WORDS2 if magic == PREDICTED else _WORDS)
-    data = decompressor.decompress(blob[4:]) + decompressor.flush()
+    if magic == PREDICTED_LZMA:
+        magic, data = PREDICTED, unrange(bytes(blob[4:]))
+    else:
+        data = inflate(bytes(blob[4:]), _WORDS2 if magic == PREDICTED else _WORDS)
     if magic == WHOLE_JSON:
         return Run.from_dict(json.loads(data))
     if magic not in (COLUMNS, PREDICTED):
@@ -168,11 +173,6 @@ def _columns(run: Run, predictions: bool) -> bytes:
         blobs.append(packed)
     text = json.dumps(head, separators=(",", ":")).encode()
     return b"".join([_HEAD.pack(len(text)), text, *blobs])
-
-
-def _compress(data: bytes, words: bytes) -> bytes:
-    compressor = zlib.compressobj(_LEVEL, zdict=words)
-    return compressor.compress(data) + compressor.flush()
 
 
 def _rebuild(head: Mapping[str, Any], columns: Mapping[str, list[Any]]) -> Run:
