@@ -2,7 +2,7 @@
 
 1. Bytes per run at 100, 1,000 and 10,000 steps for each optimizer and precision: the JSON text
    schema v1 stored (`json.dumps(run.to_dict())`) against `bot.storage.packed.pack`, and the
-   same without predictions (every column as plain deltas, as PKD1 stored them).
+   same without predictions (every column as plain deltas, then compressed alike).
 2. Time to encode and decode a 100-step run, both ways, and a store's save and get (SQLite and
    PostgreSQL), against the disk's own fsync measured in the same run.
 3. A SQLite store after 2,000 mixed runs from 200 users under a 20 MB budget, pruned as the
