@@ -70,9 +70,14 @@ def values_at(eq: Equation, xs: np.ndarray) -> np.ndarray:
 
 def _signed(expr: sympy.Expr, x: float) -> sympy.Float | None:
     """expr at the float x (its exact binary value) with 40 digits: no float64 underflow or
-    overflow, and no cancellation noise (evalf's own `subs` leaves some), or None."""
+    overflow, and no cancellation noise (evalf's own `subs` leaves some), or None.
+
+    A decimal constant is a 53-bit Float (0.001 as torch holds it); as itself it would limit
+    the sum to 15 digits, so 1/x − 0.001 would be 0 at both floats beside 1000: it enters
+    as the exact fraction of those 53 bits."""
+    exact = {number: sympy.Rational(number) for number in expr.atoms(sympy.Float)}
     try:
-        value = expr.xreplace({X: sympy.Rational(x)}).evalf(40)
+        value = expr.xreplace({X: sympy.Rational(x), **exact}).evalf(40)
         return value if value.is_real and value.is_finite else None
     except (ArithmeticError, TypeError, ValueError):
         return None
@@ -100,7 +105,10 @@ def _sign_of_f(eq: Equation, x: float) -> float:
     if value != 0 or not math.isfinite(value):
         return value
     exact = _signed(eq.sympy, x)
-    return 0.0 if exact is None or exact == 0 else math.copysign(1e-300, float(exact))
+    if exact is None or exact == 0:
+        return 0.0
+    # its own size where float64 holds it, so the nearer of two floats beside a root wins
+    return float(exact) or math.copysign(5e-324, float(sympy.sign(exact)))
 
 
 def _vanishes(eq: Equation, x: float) -> bool:
@@ -330,7 +338,9 @@ def _toward_domain_edges(eq: Equation, xs: np.ndarray) -> np.ndarray:
             if mid in (out, into):
                 break
             out, into = (out, mid) if math.isfinite(eq.value(mid)) else (mid, into)
+        # down to `into` itself: a root on the edge (−3·sqrt(x) at 0) is f = 0 there
         points.append(into + (float(xs[i + 1] if inside[i + 1] else xs[i]) - into) * _HALVINGS)
+        points.append(np.array([into]))
     return np.concatenate(points) if points else np.empty(0)
 
 

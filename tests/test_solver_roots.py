@@ -99,3 +99,20 @@ def test_a_root_far_from_the_start_is_found_across_any_span_of_floats(near: floa
     assert found.x == pytest.approx(math.atanh(0.5), rel=1e-15)
     run = solve(Settings("tanh(x) - 0.5", x0=near, precision="float64"))
     assert run.root == found.x and "no real root" not in (hint_text(run) or "")
+
+
+@pytest.mark.parametrize(("text", "near"), [("-3*sqrt(x) + (0)", 0.875), ("sqrt(x)", 2.0)])
+def test_a_root_on_the_edge_of_the_domain_is_found(text: str, near: float) -> None:
+    # Found by the hypothesis search above: f = 0 only at the edge, where no sample fell and
+    # f keeps its sign on the one side it has.
+    found = nearest(parse_equation(text), near)
+    assert found is not None and found.x == 0.0 and is_true_root(parse_equation(text), 0.0)
+
+
+def test_a_decimal_constant_counts_with_its_own_bits() -> None:
+    # 1/x − 0.001 is 0.0 in float64 at both 999.9999999999999 and 1000: as a 15-digit Float the
+    # constant made both exact zeros, and the root came out one float short.
+    eq = parse_equation("1/x = 0.001")
+    found = nearest(eq, 1.0)
+    assert found is not None and found.x == 1000.0
+    assert solve(Settings("1/x = 0.001", x0=990.0, precision="float64")).root == 1000.0
