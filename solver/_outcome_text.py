@@ -45,6 +45,8 @@ def _params(run: Run, lang: str) -> dict[str, Any]:
         if hint.lr_bound is None
         else t(lang, "hint.below_bound", bound=num(hint.lr_bound)),
         "formula": FORMULAS.get(kind, "?"),
+        # SGD's fastest rate near a simple root, 1/L''(x*): half its stability bound
+        "fastest": num(None if hint.lr_bound is None else hint.lr_bound / 2),
         "optimizer": t(lang, optimizer, beta=MOMENTUM) if _known(optimizer) else kind,
         "root": hint.beyond or num(run.root),
         "beyond": hint.beyond or "?",

@@ -3,6 +3,7 @@ checked by running just below and just above it."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import replace
 
@@ -300,3 +301,45 @@ def test_a_start_already_past_a_limit_says_no_step_was_taken(
     # Just inside the limits, the same problem takes steps and is judged by them.
     took_steps = solve(replace(past, x0=inside))
     assert len(took_steps.iterations) > 1 and key(took_steps) != "diverged_at_start"
+
+
+def distance_after(lr: float, steps: int = 4) -> float:
+    run = solve(Settings(x0=1.0, lr=lr, steps=steps, precision="float64"))
+    assert run.root is not None
+    return abs(run.final_x - run.root)
+
+
+# x² − 2 at its root √2: L''(x*) = 2·f'(x*)² = 16, the bound 2/16 = 0.125, the fastest 1/16.
+@pytest.mark.parametrize(
+    ("lr", "key"),
+    [
+        (0.03, "more_steps_larger"),
+        (0.0625 * 0.9, "more_steps_larger"),  # just below the fastest lr
+        (0.0625 * 1.02, "more_steps"),  # within 5 % of it: no advice on lr
+        (0.0625 * 1.1, "more_steps_smaller"),  # just above it
+        (0.1, "more_steps_smaller"),
+        (0.12, "more_steps_smaller"),
+    ],
+)
+def test_the_more_steps_hint_points_lr_the_way_that_closes_in_faster(lr: float, key: str) -> None:
+    run = solve(Settings(x0=1.0, lr=lr, steps=4, precision="float64"))
+    assert run.outcome is Outcome.STILL_MOVING and run.hint is not None
+    assert run.hint.key == key and run.hint.lr_bound == pytest.approx(0.125)
+    words = hint_text(run) or ""
+    here = distance_after(lr)
+    if (
+        key == "more_steps_larger"
+    ):  # "a larger lr, up to 0.0625": that is closer after as many steps
+        assert "a larger lr, up to 0.0625" in words
+        assert distance_after(min(2 * lr, 0.0625)) < here and distance_after(0.0625) < here
+    elif key == "more_steps_smaller":  # "an lr nearer 0.0625; a larger one would be slower"
+        assert "nearer 0.0625" in words and "near it each step overshoots" in words
+        assert distance_after(0.0625) < here
+        assert distance_after(lr + (0.125 - lr) / 2) > here  # larger, still below the bound
+        longer = solve(Settings(x0=1.0, lr=lr, steps=40, precision="float64"))
+        tail = [it.x for it in longer.iterations if 1e-9 < abs(it.x - run.root) < 0.05]
+        assert len(tail) >= 3, tail
+        sides = [x > run.root for x in tail]  # near it, x alternates sides of the root
+        assert all(a != b for a, b in itertools.pairwise(sides)), tail
+    else:
+        assert "larger" not in words and "nearer" not in words

@@ -42,7 +42,7 @@ def test_student_forms_of_the_default_give_the_article_numbers():
     ("kwargs", "outcome", "hint"),
     [
         ({"x0": 0.0}, Outcome.STUCK, "stuck_hump"),
-        ({"lr": 0.001}, Outcome.STILL_MOVING, "more_steps"),
+        ({"lr": 0.001}, Outcome.STILL_MOVING, "more_steps_larger"),
         ({"lr": 0.2}, Outcome.STILL_MOVING, "oscillating"),
         ({"lr": 1.0}, Outcome.DIVERGED, "lr_too_large"),
         ({"equation": "log(x) = 1", "x0": -1.0}, Outcome.OUT_OF_DOMAIN, "out_of_domain"),
