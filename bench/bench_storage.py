@@ -30,6 +30,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from postgres_server import started_server  # noqa: E402
 
+from bot.storage import RunStore  # noqa: E402
 from bot.storage.budget import Budget  # noqa: E402
 from bot.storage.packed import pack, unpack  # noqa: E402
 from bot.storage.postgres import PostgresRunStore  # noqa: E402
@@ -78,35 +79,31 @@ def times_table(folder: Path) -> None:
     decode = (median_ms(lambda: Run.from_dict(json.loads(text))), median_ms(lambda: unpack(blob)))
     print(f"| encode | {encode[0]:.2f} ms | {encode[1]:.2f} ms |")
     print(f"| decode | {decode[0]:.2f} ms | {decode[1]:.2f} ms |")
-    store = SqliteRunStore(folder / "times.sqlite3", 1000)  # keeps every run saved here
+    saved, got = save_and_get_ms(SqliteRunStore(folder / "times.sqlite3", 1000), run)
+    print(f"| SqliteRunStore.save (one fsync) | | {saved:.2f} ms |")
+    print(f"| SqliteRunStore.get | | {got:.2f} ms |")
+    print(f"| baseline: os.fsync of 4 KiB on the same disk | | {fsync_ms(folder):.2f} ms |")
+    server = started_server()
+    try:
+        pg_saved, pg_got = save_and_get_ms(PostgresRunStore(server.new_database(), 1000), run)
+    finally:
+        server.remove()
+    print(f"| PostgresRunStore.save (local server, fsync off) | | {pg_saved:.2f} ms |")
+    print(f"| PostgresRunStore.get | | {pg_got:.2f} ms |")
+
+
+def save_and_get_ms(store: RunStore, run: Run) -> tuple[float, float]:
+    """The medians of `store.save(run)` and of reading it back; then the store is closed.
+    It keeps every run saved here (1,000 per user)."""
     try:
 
         def save() -> int:
             return store.save(run, user_id=1, guild_id=None, channel_id=2, locale="en")
 
         run_id = save()
-        saved = median_ms(save, 50)
-        got = median_ms(lambda: store.get(run_id))
+        return median_ms(save, 50), median_ms(lambda: store.get(run_id))
     finally:
         store.close()
-    print(f"| SqliteRunStore.save (one fsync) | | {saved:.2f} ms |")
-    print(f"| SqliteRunStore.get | | {got:.2f} ms |")
-    print(f"| baseline: os.fsync of 4 KiB on the same disk | | {fsync_ms(folder):.2f} ms |")
-    server = started_server()
-    try:
-        pg_store = PostgresRunStore(server.new_database(), 1000)
-        try:
-            pg_id = pg_store.save(run, user_id=1, guild_id=None, channel_id=2, locale="en")
-            pg_saved = median_ms(
-                lambda: pg_store.save(run, user_id=1, guild_id=None, channel_id=2, locale="en"), 50
-            )
-            pg_got = median_ms(lambda: pg_store.get(pg_id))
-        finally:
-            pg_store.close()
-    finally:
-        server.remove()
-    print(f"| PostgresRunStore.save (local server, fsync off) | | {pg_saved:.2f} ms |")
-    print(f"| PostgresRunStore.get | | {pg_got:.2f} ms |")
 
 
 def fsync_ms(folder: Path) -> float:

@@ -93,10 +93,6 @@ def _shape(eq: Equation, x: float) -> str:
     return "valley" if curvature * value > 0 else "hump"
 
 
-# Within this fraction of 1/L''(x*), lr is called the fastest: no other advice.
-FASTEST_BAND = 0.05
-
-
 def _on_tail(eq: Equation, x: float, root: float) -> bool:
     """x is out on a tail of f away from the root: farther out f keeps its sign and |f'|
     only fades (1/x − 0.001 past 1e6), so the loss is flat there without a stationary point."""
@@ -237,10 +233,15 @@ def diagnose(
     return Outcome.STILL_MOVING, root, Hint(_more_steps(settings, bound, kind), bound, above, kind)
 
 
+# Within this fraction of 1/L''(x*), lr is called the fastest: no other advice.
+FASTEST_BAND = 0.05
+
+
 def _more_steps(settings: Settings, bound: float | None, kind: str | None) -> str:
     """The more-steps hint, with which way lr speeds it up where that is known: near a simple
     root SGD multiplies the distance by |1 − lr·L''(x*)| each step, least at lr = 1/L''(x*),
-    half the bound. Past that lr x overshoots a little each step, and a larger lr is slower."""
+    half the bound. Past that lr x overshoots near the root each step, and a larger lr is
+    slower."""
     if kind != "sgd" or bound is None:
         return "more_steps"
     fastest = bound / 2

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -11,7 +10,7 @@ import torch
 from torch import nn
 
 from ._batch_optim import make_batch_optimizer, make_optimizer
-from ._outcome import HUGE_LOSS, HUGE_X, classify_trouble, finish_run
+from ._outcome import HUGE_LOSS, HUGE_X, classify_trouble
 from ._run import Iteration, Outcome, Run, Settings, SettingsError
 from ._start import Progress, start
 from .equation import parse_equation
@@ -143,11 +142,6 @@ def solve_batch(
                 rows[i].append(Iteration(k, xs[i], ys[i], ls[i], gs[i], state))
             else:
                 rows[i].append(Iteration(k, xs[i], ys[i], ls[i], gs[i]))
-    finals = x.tolist()
-    elapsed = time.monotonic() - begun.started
-    runs = []
-    for i, settings in enumerate(all_settings):
-        stopped = troubles[i] in (Outcome.DIVERGED, Outcome.OUT_OF_DOMAIN)
-        final_x = rows[i][-1].x if stopped else finals[i]
-        runs.append(finish_run(eq, settings, rows[i], final_x, troubles[i], elapsed))
-    return runs
+    return [
+        begun.finish(settings, rows[i], troubles[i], i) for i, settings in enumerate(all_settings)
+    ]

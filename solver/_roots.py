@@ -104,11 +104,9 @@ def _sign_of_f(eq: Equation, x: float) -> float:
     value = eq.value(x)
     if value != 0 or not math.isfinite(value):
         return value
-    exact = _signed(eq.sympy, x)
-    if exact is None or exact == 0:
-        return 0.0
     # its own size where float64 holds it, so the nearer of two floats beside a root wins
-    return float(exact) or math.copysign(5e-324, float(sympy.sign(exact)))
+    exact = exact_value(eq.sympy, x)
+    return 0.0 if exact is None else exact
 
 
 def _vanishes(eq: Equation, x: float) -> bool:

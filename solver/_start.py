@@ -41,12 +41,16 @@ class Start:
         return time.monotonic() > self.deadline
 
     def finish(
-        self, settings: Settings, iterations: list[Iteration], trouble: Outcome | None
+        self,
+        settings: Settings,
+        iterations: list[Iteration],
+        trouble: Outcome | None,
+        row: int = 0,
     ) -> Run:
         """The run of one row: a run stopped by divergence or the domain ends at its last
         recorded x, any other at the x the loop left."""
         stopped = trouble in (Outcome.DIVERGED, Outcome.OUT_OF_DOMAIN)
-        final_x = iterations[-1].x if stopped else self.x.item()
+        final_x = iterations[-1].x if stopped else self.x[row].item()
         elapsed = time.monotonic() - self.started
         return finish_run(self.eq, settings, iterations, final_x, trouble, elapsed)
 

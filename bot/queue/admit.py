@@ -54,4 +54,4 @@ async def checked_rerun(
     ctx: TutorContext, caller: Caller, run_id: int, factor: float
 ) -> dict[str, Any]:
     """The stored run's problem at lr × factor, as a /solve of the clicker's (see admit_rerun)."""
-    return checked_solve(ctx, caller, **await rerun_options(ctx, caller, run_id, factor))
+    return checked_solve(ctx, caller, **await rerun_options(ctx, run_id, factor))

@@ -2,8 +2,9 @@
 
 Each user keeps only their newest `keep_runs_per_user` runs, and `prune` (in the background)
 keeps the store within its byte budget and age, first by stripping old runs of their
-iterations (their settings stay, so their buttons can re-run them); ids grow and are never reused, so an old id
-never points at someone else's run, and a missing one below the newest has expired.
+iterations (their settings stay, so their buttons can re-run them); ids grow and are never
+reused, so an old id never points at someone else's run, and a missing one below the newest
+has expired.
 Methods block: call them from threads.
 """
 

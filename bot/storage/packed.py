@@ -5,9 +5,9 @@ The settings and outcome are JSON; each iteration column is its bit patterns' st
 differences (column_codec.py) or, for x, the loss and the optimizer's state, the residuals of
 their prediction from the step's other numbers (predict.py), whichever compresses smaller; zlib
 with a preset dictionary of the words every header repeats, or LZMA for a long run when smaller
-(squeeze.py). A run the columns cannot hold
-exactly (a value that is not a float) is kept as compressed JSON instead, so `pack` never loses
-a bit. `unpack` also reads PKD1, the format before predictions.
+(squeeze.py). A run the columns cannot hold exactly (a value that is not a float) is kept as
+compressed JSON instead, so `pack` never loses a bit. `unpack` also reads PKD1, the format
+before predictions.
 """
 
 from __future__ import annotations

@@ -26,9 +26,7 @@ async def step(ctx: TutorContext, caller: Caller, run_id: int, k: int) -> Reply:
     return reply
 
 
-async def rerun_options(
-    ctx: TutorContext, caller: Caller, run_id: int, factor: float
-) -> SettingsOptions:
+async def rerun_options(ctx: TutorContext, run_id: int, factor: float) -> SettingsOptions:
     """The stored run's problem at lr × factor, as /solve options, also when its iterations were
     pruned. A run stored under a larger step limit is re-run at the config's current one."""
     s = await find_settings(ctx, run_id)
@@ -44,4 +42,4 @@ async def rerun_options(
 
 async def admit_rerun(ctx: TutorContext, caller: Caller, run_id: int, factor: float) -> SolveJob:
     """The same problem at lr × factor, admitted as a run of the clicker's (their cooldown applies)."""
-    return admit_solve(ctx, caller, **await rerun_options(ctx, caller, run_id, factor))
+    return admit_solve(ctx, caller, **await rerun_options(ctx, run_id, factor))
